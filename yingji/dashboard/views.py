@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "dashboard/home.html", {})
+
+
+@login_required
+def map_view(request):
+    return render(request, "dashboard/map.html", {})

@@ -1,0 +1,60 @@
+"""API building blocks: scoped view sets and serializers (policy lives in ``api_policy``)."""
+
+from rest_framework import serializers, viewsets
+
+from yingji.framework import registry
+from yingji.framework.api_policy import METHOD_ACTIONS, error_body  # noqa: F401  (re-exported)
+from yingji.framework.masking import keep_unchanged_masked, mask_dict
+from yingji.framework.services import delete_object, save_object
+
+
+class ScopedSerializer(serializers.ModelSerializer):
+    """Writes go through the object type's save service; personal data is masked on the way out."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        return mask_dict(getattr(request, "user", None), type(instance), data)
+
+    def to_internal_value(self, data):
+        if hasattr(data, "dict"):
+            data = data.dict()
+        return super().to_internal_value(keep_unchanged_masked(self.instance, data))
+
+    def _save(self, instance):
+        otype = registry.get(type(instance))
+        save = otype.save or save_object
+        return save(instance, actor=self.context["request"].user)
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return self._save(instance)
+
+
+class PlaceCodeField(serializers.SlugRelatedField):
+    """A place given and shown as its 12-digit 统计用区划代码."""
+
+    def __init__(self, **kwargs):
+        from yingji.places.models import Place
+
+        kwargs.setdefault("queryset", Place.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """List, detail, create, update and delete of one object type, all through the access filter."""
+
+    object_type_label = ""
+
+    def get_queryset(self):
+        action = METHOD_ACTIONS.get(self.request.method, "view")
+        qs = self.queryset.model.objects.visible_to(self.request.user, action)
+        related = registry.get(self.queryset.model).list_select_related
+        return qs.select_related(*related) if related else qs
+
+    def perform_destroy(self, instance):
+        delete_object(instance, actor=self.request.user)
