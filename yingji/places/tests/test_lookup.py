@@ -2,7 +2,6 @@
 
 import math
 import random
-import time
 
 import pytest
 import shapely
@@ -129,14 +128,3 @@ def test_irregular_polygon_matches_shapely():
     got = index.locate_many(pts)
     want = ["star" if shapely.contains_xy(geom, x, y) else None for x, y in pts]
     assert got == want
-
-
-def test_lookup_rate(index, city):
-    x0, y0, x1, y1 = city.bounds
-    rng = random.Random(1)
-    pts = [(rng.uniform(x0, x1), rng.uniform(y0, y1)) for _ in range(20_000)]
-    locate = index.locate
-    start = time.perf_counter()
-    for x, y in pts:
-        locate(x, y)
-    assert len(pts) / (time.perf_counter() - start) > 20_000
