@@ -11,7 +11,10 @@ from yingji.utilities.identifiers import make_uscc
 
 
 def rect(lon0, lat0, lon1, lat1):
-    return {"type": "Polygon", "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]],
+    }
 
 
 @pytest.fixture
@@ -28,13 +31,21 @@ def region(db):
         tree[f"county{c}"] = county
         for t in range(2):
             lon = 120.0 + c + 0.1 * t
-            town = Place.objects.create(code=f"{ccode}{t + 1:03d}000", name=f"{cname}{t}镇", level="town",
-                                        parent=county, boundary=rect(lon, 32.0, lon + 0.1, 32.1))
+            town = Place.objects.create(
+                code=f"{ccode}{t + 1:03d}000",
+                name=f"{cname}{t}镇",
+                level="town",
+                parent=county,
+                boundary=rect(lon, 32.0, lon + 0.1, 32.1),
+            )
             tree[f"town{c}{t}"] = town
             for v in range(2):
                 tree[f"village{c}{t}{v}"] = Place.objects.create(
-                    code=f"{ccode}{t + 1:03d}{v + 201:03d}", name=f"{cname}{t}镇{v}村", level="village",
-                    parent=town, boundary=rect(lon, 32.0 + 0.05 * v, lon + 0.1, 32.05 + 0.05 * v),
+                    code=f"{ccode}{t + 1:03d}{v + 201:03d}",
+                    name=f"{cname}{t}镇{v}村",
+                    level="village",
+                    parent=town,
+                    boundary=rect(lon, 32.0 + 0.05 * v, lon + 0.1, 32.05 + 0.05 * v),
                     population=1000,
                 )
     from yingji.places.services import boundaries_changed

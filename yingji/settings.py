@@ -215,6 +215,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING
+WHITENOISE_AUTOREFRESH = TESTING
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -13,24 +13,65 @@ class AccountsConfig(AppConfig):
         from yingji.accounts.api import views as v
         from yingji.framework.registry import ObjectType, register
 
-        register(ObjectType(
-            model=models.Person, filterset=f.PersonFilterSet, table=tables.PersonTable, form=forms.PersonForm,
-            serializer=s.PersonSerializer, viewset=v.PersonViewSet, api_prefix="persons", save=services.save_person,
-            detail_fields=("name", "mobile", "landline", "id_number", "email", "place", "enterprise", "department",
-                           "position"),
-            list_select_related=("place", "enterprise", "department"), search_fields=("name", "position"),
-        ))
-        register(ObjectType(
-            model=models.User, filterset=f.UserFilterSet, table=tables.UserTable, form=forms.UserForm,
-            serializer=s.UserSerializer, viewset=v.UserViewSet, api_prefix="users",
-            save=services.save_user_from_form,
-            detail_fields=("username", "first_name", "email", "person", "is_active", "is_demo", "last_login"),
-            list_select_related=("person",), search_fields=("username", "first_name", "person__name"),
-        ))
-        register(ObjectType(
-            model=models.RoleAssignment, filterset=f.RoleAssignmentFilterSet, table=tables.RoleAssignmentTable,
-            form=forms.RoleAssignmentForm, serializer=s.RoleAssignmentSerializer, viewset=v.RoleAssignmentViewSet,
-            api_prefix="role-assignments", detail_fields=("user", "role", "place", "enterprise", "department"),
-            list_select_related=("user", "place", "enterprise", "department"),
-            search_fields=("user__username",),
-        ))
+        register(
+            ObjectType(
+                model=models.Person,
+                filterset=f.PersonFilterSet,
+                table=tables.PersonTable,
+                form=forms.PersonForm,
+                serializer=s.PersonSerializer,
+                viewset=v.PersonViewSet,
+                api_prefix="persons",
+                save=services.save_person,
+                detail_fields=(
+                    "name",
+                    "mobile",
+                    "landline",
+                    "id_number",
+                    "email",
+                    "place",
+                    "enterprise",
+                    "department",
+                    "position",
+                ),
+                list_select_related=("place", "enterprise", "department"),
+                search_fields=("name", "position"),
+            )
+        )
+        register(
+            ObjectType(
+                model=models.User,
+                filterset=f.UserFilterSet,
+                table=tables.UserTable,
+                form=forms.UserForm,
+                serializer=s.UserSerializer,
+                viewset=v.UserViewSet,
+                api_prefix="users",
+                save=services.save_user_from_form,
+                detail_fields=(
+                    "username",
+                    "first_name",
+                    "email",
+                    "person",
+                    "is_active",
+                    "is_demo",
+                    "last_login",
+                ),
+                list_select_related=("person",),
+                search_fields=("username", "first_name", "person__name"),
+            )
+        )
+        register(
+            ObjectType(
+                model=models.RoleAssignment,
+                filterset=f.RoleAssignmentFilterSet,
+                table=tables.RoleAssignmentTable,
+                form=forms.RoleAssignmentForm,
+                serializer=s.RoleAssignmentSerializer,
+                viewset=v.RoleAssignmentViewSet,
+                api_prefix="role-assignments",
+                detail_fields=("user", "role", "place", "enterprise", "department"),
+                list_select_related=("user", "place", "enterprise", "department"),
+                search_fields=("user__username",),
+            )
+        )

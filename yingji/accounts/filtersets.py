@@ -15,8 +15,9 @@ class PersonFilterSet(BaseFilterSet):
 
 
 class UserFilterSet(BaseFilterSet):
-    role = django_filters.ChoiceFilter(field_name="role_assignments__role", choices=Role.choices, label=_("角色"),
-                                       distinct=True)
+    role = django_filters.ChoiceFilter(
+        field_name="role_assignments__role", choices=Role.choices, label=_("角色"), distinct=True
+    )
     place = PlaceSubtreeFilter(place_field="person__place")
 
     class Meta:

@@ -8,7 +8,17 @@ from yingji.framework.forms import ScopedModelForm
 class PersonForm(ScopedModelForm):
     class Meta:
         model = Person
-        fields = ["name", "mobile", "landline", "id_number", "email", "place", "enterprise", "department", "position"]
+        fields = [
+            "name",
+            "mobile",
+            "landline",
+            "id_number",
+            "email",
+            "place",
+            "enterprise",
+            "department",
+            "position",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,8 +27,12 @@ class PersonForm(ScopedModelForm):
 
 
 class UserForm(ScopedModelForm):
-    password = forms.CharField(label=_("新密码"), required=False, widget=forms.PasswordInput(render_value=False),
-                               help_text=_("至少10位，不能全为数字；留空则不修改"))
+    password = forms.CharField(
+        label=_("新密码"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("至少10位，不能全为数字；留空则不修改"),
+    )
 
     class Meta:
         model = User
@@ -38,7 +52,9 @@ class RoleAssignmentForm(ScopedModelForm):
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150,
-                               widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}))
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
+    )
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"class": "form-control"}))
-

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yingji.accounts.models import Person, RoleAssignment, User
+from yingji.framework.errors import field_error
 from yingji.framework.services import save_object
 
 
@@ -29,7 +30,7 @@ def save_user(user: User, *, actor, password: str | None = None) -> User:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}, code="weak_password") from exc
+            raise field_error("password", " ".join(exc.messages), "weak_password") from exc
         user.set_password(password)
     elif user._state.adding:
         user.set_unusable_password()
@@ -37,8 +38,12 @@ def save_user(user: User, *, actor, password: str | None = None) -> User:
 
 
 @transaction.atomic
-def assign_role(user: User, role: str, *, actor, place=None, enterprise=None, department=None) -> RoleAssignment:
-    assignment = RoleAssignment(user=user, role=role, place=place, enterprise=enterprise, department=department)
+def assign_role(
+    user: User, role: str, *, actor, place=None, enterprise=None, department=None
+) -> RoleAssignment:
+    assignment = RoleAssignment(
+        user=user, role=role, place=place, enterprise=enterprise, department=department
+    )
     return save_object(assignment, actor=actor)
 
 

@@ -48,8 +48,12 @@ def profile_view(request):
         Token.objects.filter(user=request.user).delete()
         Token.objects.create(user=request.user)
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {
-        "assignments": assignments_of(request.user),
-        "clearance": has_clearance(request.user),
-        "token": token,
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "assignments": assignments_of(request.user),
+            "clearance": has_clearance(request.user),
+            "token": token,
+        },
+    )

@@ -18,9 +18,16 @@ class AuditConfig(AppConfig):
         from yingji.audit.tables import ObjectChangeTable
         from yingji.framework.registry import ObjectType, register
 
-        register(ObjectType(
-            model=ObjectChange, filterset=ObjectChangeFilterSet, table=ObjectChangeTable,
-            serializer=ObjectChangeSerializer, viewset=ObjectChangeViewSet, api_prefix="audit",
-            list_select_related=("content_type",), search_fields=("object_repr", "actor_name", "object_id"),
-            extra={"read_only": True},
-        ))
+        register(
+            ObjectType(
+                model=ObjectChange,
+                filterset=ObjectChangeFilterSet,
+                table=ObjectChangeTable,
+                serializer=ObjectChangeSerializer,
+                viewset=ObjectChangeViewSet,
+                api_prefix="audit",
+                list_select_related=("content_type",),
+                search_fields=("object_repr", "actor_name", "object_id"),
+                extra={"read_only": True},
+            )
+        )

@@ -10,7 +10,9 @@ class ObjectChangeFilterSet(BaseFilterSet):
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("操作"))
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices, label=_("来源"))
     actor = django_filters.CharFilter(field_name="actor_name", label=_("操作人账号"))
-    object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（如 orgs.enterprise）"))
+    object_type = django_filters.CharFilter(
+        method="filter_object_type", label=_("对象类型（如 orgs.enterprise）")
+    )
     object_id = django_filters.CharFilter(label=_("对象编号"))
     since = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="gte", label=_("起始时间"))
     until = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="lt", label=_("截止时间"))
@@ -18,7 +20,17 @@ class ObjectChangeFilterSet(BaseFilterSet):
 
     class Meta:
         model = ObjectChange
-        fields = ["action", "source", "actor", "object_type", "object_id", "since", "until", "place", "request_id"]
+        fields = [
+            "action",
+            "source",
+            "actor",
+            "object_type",
+            "object_id",
+            "since",
+            "until",
+            "place",
+            "request_id",
+        ]
 
     def filter_object_type(self, queryset, name, value):
         app_label, _dot, model = value.lower().partition(".")

@@ -17,8 +17,12 @@ class ObjectChange(models.Model):
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=ChangeSource.choices)
@@ -29,7 +33,11 @@ class ObjectChange(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64)
     object_repr = models.CharField(_("对象"), max_length=200)
     place = models.ForeignKey(
-        "places.Place", verbose_name=_("所属地区"), null=True, blank=True, on_delete=models.SET_NULL,
+        "places.Place",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     before = models.JSONField(_("修改前"), null=True, blank=True)

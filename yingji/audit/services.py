@@ -32,7 +32,10 @@ def snapshot(obj) -> dict:
     for f in obj._meta.concrete_fields:
         if f.name in exclude:
             continue
-        data[f.attname] = _plain(getattr(obj, f.attname))
+        value = getattr(obj, f.attname)
+        if hasattr(f, "from_db_value"):  # custom fields: compare in their Python form, as loaded
+            value = f.to_python(value)
+        data[f.attname] = _plain(value)
     return data
 
 
@@ -86,8 +89,14 @@ def record_bulk(objs, action: str = ChangeAction.CREATE) -> int:
     ctx = current()
     ct = ContentType.objects.get_for_model(type(objs[0]))
     entries = [
-        _entry(o, action, None if action == ChangeAction.CREATE else snapshot(o),
-               snapshot(o) if action == ChangeAction.CREATE else None, ctx, ct)
+        _entry(
+            o,
+            action,
+            None if action == ChangeAction.CREATE else snapshot(o),
+            snapshot(o) if action == ChangeAction.CREATE else None,
+            ctx,
+            ct,
+        )
         for o in objs
     ]
     ObjectChange.objects.bulk_create(entries, batch_size=2000)

@@ -16,8 +16,11 @@ class ObjectChangeDetailView(ObjectTypeMixin, View):
         after = mask_dict(request.user, model, entry.after or {}) if model else entry.after or {}
         keys = sorted(set(before) | set(after))
         rows = [(k, before.get(k), after.get(k), before.get(k) != after.get(k)) for k in keys]
-        return render(request, "audit/objectchange_detail.html",
-                      self.base_context(object=entry, rows=rows, target=_target(entry)))
+        return render(
+            request,
+            "audit/objectchange_detail.html",
+            self.base_context(object=entry, rows=rows, target=_target(entry)),
+        )
 
 
 def _target(entry):

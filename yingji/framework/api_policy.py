@@ -18,8 +18,15 @@ from rest_framework.response import Response
 
 from yingji.framework.access import AccessDenied, can
 
-METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
-                  "PATCH": "change", "DELETE": "delete"}
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -51,7 +58,9 @@ def _field_errors(detail) -> dict:
                 out[f"{name}.{sub}"] = suberrs
             continue
         out[name] = [
-            {"code": e["code"], "message": str(e["message"])} if isinstance(e, dict) else {"code": "invalid", "message": str(e)}
+            {"code": e["code"], "message": str(e["message"])}
+            if isinstance(e, dict)
+            else {"code": "invalid", "message": str(e)}
             for e in (errors if isinstance(errors, list) else [errors])
         ]
     return out
@@ -75,10 +84,15 @@ def exception_handler(exc, context):
                 for k, errs in exc.error_dict.items()
             }
         else:
-            fields = {"non_field_errors": [{"code": e.code or "invalid", "message": " ".join(e.messages)}
-                                           for e in exc.error_list]}
-        return Response(error_body("validation_error", _("提交的数据有误，请按字段提示修改。"), fields),
-                        status=status.HTTP_400_BAD_REQUEST)
+            fields = {
+                "non_field_errors": [
+                    {"code": e.code or "invalid", "message": " ".join(e.messages)} for e in exc.error_list
+                ]
+            }
+        return Response(
+            error_body("validation_error", _("提交的数据有误，请按字段提示修改。"), fields),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, AccessDenied):
         return Response(error_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ProtectedError):
@@ -87,8 +101,10 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, IntegrityError):
-        return Response(error_body("conflict", _("与已有记录冲突（例如编码重复），请检查后重试。")),
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            error_body("conflict", _("与已有记录冲突（例如编码重复），请检查后重试。")),
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     from rest_framework.views import exception_handler as drf_exception_handler
@@ -98,8 +114,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.get_full_details()
-        fields = _field_errors(detail) if isinstance(detail, dict) else {
-            "non_field_errors": [{"code": d["code"], "message": str(d["message"])} for d in detail]}
+        fields = (
+            _field_errors(detail)
+            if isinstance(detail, dict)
+            else {"non_field_errors": [{"code": d["code"], "message": str(d["message"])} for d in detail]}
+        )
         response.data = error_body("validation_error", _("提交的数据有误，请按字段提示修改。"), fields)
     else:
         code = exc.get_codes() if hasattr(exc, "get_codes") else "error"

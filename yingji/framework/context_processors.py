@@ -15,5 +15,10 @@ def platform(request):
             unread = unread_count(user)
         except ImportError:
             unread = 0
-    return {"nav_menu": menu, "demo_mode": settings.DEMO_MODE, "unread_count": unread,
-            "map_tile_url": settings.MAP_TILE_URL, "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION}
+    return {
+        "nav_menu": menu,
+        "demo_mode": settings.DEMO_MODE,
+        "unread_count": unread,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

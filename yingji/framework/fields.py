@@ -53,6 +53,9 @@ class FlagsField(models.CharField):
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(
-            choices=self.flag_choices, required=not self.blank, label=self.verbose_name,
-            widget=forms.CheckboxSelectMultiple, help_text=self.help_text,
+            choices=self.flag_choices,
+            required=not self.blank,
+            label=self.verbose_name,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=self.help_text,
         )

@@ -14,8 +14,10 @@ class BaseFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(field, "choices")
-                                          else "form-control form-control-sm")
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm",
+            )
         return form
 
     def search(self, queryset, name, value):

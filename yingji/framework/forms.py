@@ -26,9 +26,15 @@ class ScopedModelForm(forms.ModelForm):
                     self.initial[name] = mask_value(kind, getattr(self.instance, name))
         for field in self.fields.values():
             widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) and not isinstance(
-                widget, forms.CheckboxSelectMultiple) else "form-check-input" if isinstance(
-                widget, (forms.CheckboxInput,)) else "" if isinstance(widget, forms.CheckboxSelectMultiple) else "form-control"
+            css = (
+                "form-select"
+                if isinstance(widget, forms.Select) and not isinstance(widget, forms.CheckboxSelectMultiple)
+                else "form-check-input"
+                if isinstance(widget, (forms.CheckboxInput,))
+                else ""
+                if isinstance(widget, forms.CheckboxSelectMultiple)
+                else "form-control"
+            )
             if css:
                 widget.attrs.setdefault("class", css)
 

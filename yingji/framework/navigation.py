@@ -9,44 +9,69 @@ from yingji.framework.access import can
 
 # (section code, label, icon, [(label, url name, model label or None, placeholder issue or None)])
 SECTIONS = [
-    ("platform", _("基础平台"), "bi-grid", [
-        (_("首页"), "dashboard:home", None, None),
-        (_("一张图"), "dashboard:map", None, None),
-        (_("行政区划"), "places:place_list", "places.place", None),
-        (_("企业"), "orgs:enterprise_list", "orgs.enterprise", None),
-        (_("政府部门"), "orgs:department_list", "orgs.department", None),
-        (_("安委会及专委会"), "orgs:committee_list", "orgs.committee", None),
-        (_("中介机构"), "orgs:intermediary_list", "orgs.intermediary", None),
-        (_("人员"), "accounts:person_list", "accounts.person", None),
-        (_("用户"), "accounts:user_list", "accounts.user", None),
-        (_("角色授权"), "accounts:roleassignment_list", "accounts.roleassignment", None),
-        (_("消息中心"), "messaging:inbox", None, None),
-        (_("期限督办"), "deadlines:deadline_list", "deadlines.deadline", None),
-        (_("节假日日历"), "deadlines:calendarday_list", "deadlines.calendarday", None),
-        (_("数据导入"), "exchange:importjob_list", "exchange.importjob", None),
-        (_("变更记录"), "audit:objectchange_list", "audit.objectchange", None),
-    ]),
-    ("supervision", _("监督管理"), "bi-shield-check", [
-        (_("风险分级管控"), None, None, 3),
-        (_("隐患排查治理"), None, None, 3),
-        (_("群众举报"), None, None, 3),
-    ]),
-    ("warning", _("监测预警"), "bi-broadcast", [
-        (_("预警发布"), None, None, 6),
-        (_("叫应"), None, None, 6),
-        (_("会商研判"), None, None, 6),
-    ]),
-    ("command", _("指挥救援"), "bi-telephone-inbound", [
-        (_("值班值守"), None, None, 5),
-        (_("信息报送"), None, None, 5),
-        (_("事件指挥"), None, None, 5),
-        (_("救援队伍"), None, None, 4),
-        (_("应急物资"), None, None, 4),
-        (_("避难场所"), None, None, 4),
-    ]),
-    ("disaster", _("防灾减灾救灾"), "bi-cloud-lightning-rain", [
-        (_("灾害风险隐患"), None, None, 3),
-    ]),
+    (
+        "platform",
+        _("基础平台"),
+        "bi-grid",
+        [
+            (_("首页"), "dashboard:home", None, None),
+            (_("一张图"), "dashboard:map", None, None),
+            (_("行政区划"), "places:place_list", "places.place", None),
+            (_("企业"), "orgs:enterprise_list", "orgs.enterprise", None),
+            (_("政府部门"), "orgs:department_list", "orgs.department", None),
+            (_("安委会及专委会"), "orgs:committee_list", "orgs.committee", None),
+            (_("中介机构"), "orgs:intermediary_list", "orgs.intermediary", None),
+            (_("人员"), "accounts:person_list", "accounts.person", None),
+            (_("用户"), "accounts:user_list", "accounts.user", None),
+            (_("角色授权"), "accounts:roleassignment_list", "accounts.roleassignment", None),
+            (_("消息中心"), "messaging:inbox", None, None),
+            (_("期限督办"), "deadlines:deadline_list", "deadlines.deadline", None),
+            (_("节假日日历"), "deadlines:calendarday_list", "deadlines.calendarday", None),
+            (_("数据导入"), "exchange:importjob_list", "exchange.importjob", None),
+            (_("变更记录"), "audit:objectchange_list", "audit.objectchange", None),
+        ],
+    ),
+    (
+        "supervision",
+        _("监督管理"),
+        "bi-shield-check",
+        [
+            (_("风险分级管控"), None, None, 3),
+            (_("隐患排查治理"), None, None, 3),
+            (_("群众举报"), None, None, 3),
+        ],
+    ),
+    (
+        "warning",
+        _("监测预警"),
+        "bi-broadcast",
+        [
+            (_("预警发布"), None, None, 6),
+            (_("叫应"), None, None, 6),
+            (_("会商研判"), None, None, 6),
+        ],
+    ),
+    (
+        "command",
+        _("指挥救援"),
+        "bi-telephone-inbound",
+        [
+            (_("值班值守"), None, None, 5),
+            (_("信息报送"), None, None, 5),
+            (_("事件指挥"), None, None, 5),
+            (_("救援队伍"), None, None, 4),
+            (_("应急物资"), None, None, 4),
+            (_("避难场所"), None, None, 4),
+        ],
+    ),
+    (
+        "disaster",
+        _("防灾减灾救灾"),
+        "bi-cloud-lightning-rain",
+        [
+            (_("灾害风险隐患"), None, None, 3),
+        ],
+    ),
 ]
 
 

@@ -44,17 +44,31 @@ class RoleSpec:
 
 PLACES, ENTERPRISES, DEPARTMENTS = "places.place", "orgs.enterprise", "orgs.department"
 INTERMEDIARIES, COMMITTEES, MEMBERSHIPS = "orgs.intermediary", "orgs.committee", "orgs.committeemembership"
-PERSONS, USERS, ASSIGNMENTS, AUDIT = "accounts.person", "accounts.user", "accounts.roleassignment", "audit.objectchange"
+PERSONS, USERS, ASSIGNMENTS, AUDIT = (
+    "accounts.person",
+    "accounts.user",
+    "accounts.roleassignment",
+    "audit.objectchange",
+)
 IMPORTS, HOLIDAYS = "exchange.importjob", "deadlines.calendarday"
 
 _ORGS = {ENTERPRISES: ALL, DEPARTMENTS: ALL, INTERMEDIARIES: ALL, COMMITTEES: ALL, MEMBERSHIPS: ALL}
-_READ_ALL = {k: READ for k in (PLACES, ENTERPRISES, DEPARTMENTS, INTERMEDIARIES, COMMITTEES, MEMBERSHIPS, PERSONS)}
+_READ_ALL = {
+    k: READ for k in (PLACES, ENTERPRISES, DEPARTMENTS, INTERMEDIARIES, COMMITTEES, MEMBERSHIPS, PERSONS)
+}
 
 ROLES: dict[str, RoleSpec] = {
     Role.PLATFORM_ADMIN: RoleSpec(grants={"*": ALL}, clearance=True, global_scope=True),
     Role.BUREAU_OFFICER: RoleSpec(
-        grants={**_READ_ALL, **_ORGS, PERSONS: ALL, USERS: READ, ASSIGNMENTS: READ, AUDIT: READ,
-                IMPORTS: ALL},
+        grants={
+            **_READ_ALL,
+            **_ORGS,
+            PERSONS: ALL,
+            USERS: READ,
+            ASSIGNMENTS: READ,
+            AUDIT: READ,
+            IMPORTS: ALL,
+        },
         clearance=True,
     ),
     Role.DEPARTMENT_OFFICER: RoleSpec(

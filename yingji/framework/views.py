@@ -116,7 +116,11 @@ class ObjectDetailView(ObjectTypeMixin, View):
         obj = self.get_object(pk)
         user = request.user
         history = [
-            (entry, mask_dict(user, self.model, entry.before or {}), mask_dict(user, self.model, entry.after or {}))
+            (
+                entry,
+                mask_dict(user, self.model, entry.before or {}),
+                mask_dict(user, self.model, entry.after or {}),
+            )
             for entry in history_of(obj)[:100]
         ]
         context = self.base_context(
@@ -181,7 +185,9 @@ class ObjectDeleteView(ObjectTypeMixin, View):
         try:
             delete_object(obj, actor=request.user)
         except ProtectedError:
-            messages.error(request, _("“%(obj)s”仍被其他记录引用，不能删除：请先处理引用它的记录。") % {"obj": obj})
+            messages.error(
+                request, _("“%(obj)s”仍被其他记录引用，不能删除：请先处理引用它的记录。") % {"obj": obj}
+            )
             return htmx_redirect(request, obj.get_absolute_url())
         except AccessDenied as exc:
             messages.error(request, exc.message)
@@ -190,8 +196,13 @@ class ObjectDeleteView(ObjectTypeMixin, View):
         return htmx_redirect(request, reverse(f"{self.object_type.url_base}_list"))
 
 
-def object_urls(model, list_view=ObjectListView, detail_view=ObjectDetailView, edit_view=ObjectEditView,
-                delete_view=ObjectDeleteView):
+def object_urls(
+    model,
+    list_view=ObjectListView,
+    detail_view=ObjectDetailView,
+    edit_view=ObjectEditView,
+    delete_view=ObjectDeleteView,
+):
     """The five standard pages of an object type, named ``<model>_list`` … ``<model>_delete``."""
     name = model._meta.model_name
     plural = f"{name}s"

@@ -80,6 +80,7 @@ class CommitteeMembership(BaseModel):
     class Meta:
         verbose_name = _("委员会成员单位")
         verbose_name_plural = _("委员会成员单位")
+        ordering = ["committee", "role", "id"]
         constraints = [models.UniqueConstraint(fields=["committee", "department"], name="membership_unique")]
 
     def __str__(self):

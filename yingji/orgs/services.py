@@ -1,9 +1,9 @@
 """Write services of organisations."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yingji.framework.errors import field_error
 from yingji.framework.services import save_object
 from yingji.orgs.models import Enterprise
 
@@ -15,13 +15,14 @@ def derive_place(enterprise: Enterprise) -> None:
 
         pk = locate_point_id(enterprise.longitude, enterprise.latitude)
         if pk is None:
-            raise ValidationError(
-                {"longitude": _("该坐标不在本市任何村/社区范围内：请核对经纬度，或直接选择属地。")},
-                code="location_outside",
+            raise field_error(
+                "longitude",
+                _("该坐标不在本市任何村/社区范围内：请核对经纬度，或直接选择属地。"),
+                "location_outside",
             )
         enterprise.place_id = pk
     if enterprise.place_id is None:
-        raise ValidationError({"place": _("请选择属地，或填写经纬度由系统自动确定属地。")}, code="place_required")
+        raise field_error("place", _("请选择属地，或填写经纬度由系统自动确定属地。"), "place_required")
 
 
 @transaction.atomic

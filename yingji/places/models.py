@@ -1,8 +1,8 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.access import Scope
+from yingji.framework.errors import field_error
 from yingji.framework.models import BaseModel
 from yingji.places.choices import LEVEL_DEPTH, PlaceLevel
 from yingji.utilities.validators import region_code_validator
@@ -17,18 +17,28 @@ class Place(BaseModel):
     """
 
     code = models.CharField(
-        _("统计用区划代码"), max_length=12, unique=True, validators=[region_code_validator],
+        _("统计用区划代码"),
+        max_length=12,
+        unique=True,
+        validators=[region_code_validator],
         help_text=_("12位统计用区划代码，例如 320602001001"),
     )
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=PlaceLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("路径"), max_length=120, db_index=True, editable=False)
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     area_km2 = models.FloatField(_("面积（平方公里）"), null=True, blank=True)
-    boundary = models.JSONField(_("边界"), null=True, blank=True, help_text=_("GeoJSON Polygon 或 MultiPolygon（WGS84）"))
+    boundary = models.JSONField(
+        _("边界"), null=True, blank=True, help_text=_("GeoJSON Polygon 或 MultiPolygon（WGS84）")
+    )
     centroid_lon = models.FloatField(_("中心经度"), null=True, blank=True)
     centroid_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
 
@@ -50,11 +60,12 @@ class Place(BaseModel):
 
     def clean(self):
         if self.parent is None and self.level != PlaceLevel.CITY:
-            raise ValidationError({"parent": _("只有市级区划可以没有上级，请选择上级区划。")}, code="parent_required")
+            raise field_error("parent", _("只有市级区划可以没有上级，请选择上级区划。"), "parent_required")
         if self.parent is not None and LEVEL_DEPTH[self.level] != self.parent.depth + 1:
-            raise ValidationError(
-                {"level": _("层级须比上级低一级：上级为“%(p)s”。") % {"p": self.parent.get_level_display()}},
-                code="level_mismatch",
+            raise field_error(
+                "level",
+                _("层级须比上级低一级：上级为“%(p)s”。") % {"p": self.parent.get_level_display()},
+                "level_mismatch",
             )
 
     def save(self, *args, **kwargs):

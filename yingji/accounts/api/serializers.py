@@ -11,8 +11,19 @@ class PersonSerializer(ScopedSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "mobile", "landline", "id_number", "email", "place", "enterprise", "department",
-                  "position", *_STAMPS]
+        fields = [
+            "id",
+            "name",
+            "mobile",
+            "landline",
+            "id_number",
+            "email",
+            "place",
+            "enterprise",
+            "department",
+            "position",
+            *_STAMPS,
+        ]
         read_only_fields = _STAMPS
 
 
@@ -35,14 +46,26 @@ class NestedRoleAssignmentSerializer(serializers.ModelSerializer):
 
 class UserSerializer(ScopedSerializer):
     role_assignments = NestedRoleAssignmentSerializer(many=True, read_only=True)
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"},
-                                     help_text="至少10位，不能全为数字")
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}, help_text="至少10位，不能全为数字"
+    )
     place = serializers.SerializerMethodField(help_text="所属人员的地区代码")
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "email", "person", "place", "is_active", "is_demo",
-                  "last_login", "role_assignments", "password"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "email",
+            "person",
+            "place",
+            "is_active",
+            "is_demo",
+            "last_login",
+            "role_assignments",
+            "password",
+        ]
         read_only_fields = ["is_demo", "last_login"]
 
     def get_place(self, obj) -> str | None:

@@ -30,8 +30,13 @@ class UserViewSet(ScopedModelViewSet):
     ordering_fields = ["username", "last_login"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("person__place").prefetch_related(
-            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("place"))
+        return (
+            super()
+            .get_queryset()
+            .select_related("person__place")
+            .prefetch_related(
+                Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("place"))
+            )
         )
 
 
@@ -50,8 +55,9 @@ class TokenView(APIView):
     throttle_scope = "login"
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request):
@@ -61,8 +67,9 @@ class TokenView(APIView):
         password = str(request.data.get("password", ""))
         ip = client_ip(request)
         if not username or not password:
-            return Response(error_body("credentials_required", _("请提供用户名 username 和密码 password。")),
-                            status=400)
+            return Response(
+                error_body("credentials_required", _("请提供用户名 username 和密码 password。")), status=400
+            )
         if services.login_locked(username, ip):
             return Response(error_body("login_locked", _("登录失败次数过多，请15分钟后再试。")), status=429)
         user = authenticate(request._request, username=username, password=password)

@@ -10,8 +10,22 @@ class ObjectChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ObjectChange
-        fields = ["id", "time", "actor", "actor_name", "source", "ip", "request_id", "action", "object_type",
-                  "object_id", "object_repr", "place", "before", "after"]
+        fields = [
+            "id",
+            "time",
+            "actor",
+            "actor_name",
+            "source",
+            "ip",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "place",
+            "before",
+            "after",
+        ]
 
     def get_object_type(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"

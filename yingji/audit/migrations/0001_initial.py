@@ -6,39 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('places', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ObjectChange',
+            name="ObjectChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人账号')),
-                ('source', models.CharField(choices=[('ui', '页面'), ('api', '接口'), ('import', '导入'), ('admin', '后台管理'), ('command', '命令'), ('task', '后台任务'), ('system', '系统')], max_length=10, verbose_name='来源')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP地址')),
-                ('request_id', models.CharField(db_index=True, max_length=32, verbose_name='请求编号')),
-                ('action', models.CharField(choices=[('create', '新建'), ('update', '修改'), ('delete', '删除')], max_length=10, verbose_name='操作')),
-                ('object_id', models.CharField(max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='修改前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='修改后')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='对象类型')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='places.place', verbose_name='所属地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("time", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="操作人账号")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("ui", "页面"),
+                            ("api", "接口"),
+                            ("import", "导入"),
+                            ("admin", "后台管理"),
+                            ("command", "命令"),
+                            ("task", "后台任务"),
+                            ("system", "系统"),
+                        ],
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP地址")),
+                ("request_id", models.CharField(db_index=True, max_length=32, verbose_name="请求编号")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "新建"), ("update", "修改"), ("delete", "删除")],
+                        max_length=10,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="修改前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="修改后")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="对象类型",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="places.place",
+                        verbose_name="所属地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '变更记录',
-                'verbose_name_plural': '变更记录',
-                'ordering': ['-time', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='audit_objec_content_a9839b_idx')],
+                "verbose_name": "变更记录",
+                "verbose_name_plural": "变更记录",
+                "ordering": ["-time", "-id"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id"], name="audit_objec_content_a9839b_idx")
+                ],
             },
         ),
     ]

@@ -35,12 +35,26 @@ class Command(BaseCommand):
         assert_no_demo_users()
         self.print_banner(host, port)
         bin_dir = os.path.dirname(sys.executable)
-        procs = [subprocess.Popen([  # noqa: S603 - fixed argv, no shell
-            os.path.join(bin_dir, "gunicorn"), "yingji.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(web_workers), "--threads", "2", "--timeout", "120", "--access-logfile", "-",
-        ])]
+        procs = [
+            subprocess.Popen(
+                [
+                    os.path.join(bin_dir, "gunicorn"),
+                    "yingji.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(web_workers),
+                    "--threads",
+                    "2",
+                    "--timeout",
+                    "120",
+                    "--access-logfile",
+                    "-",
+                ]
+            )
+        ]
         if not no_worker:
-            procs.append(subprocess.Popen([os.path.join(bin_dir, "yingji"), "worker"]))  # noqa: S603
+            procs.append(subprocess.Popen([os.path.join(bin_dir, "yingji"), "worker"]))
         stopping = False
 
         def stop(*_args):
@@ -63,7 +77,9 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS(f"\nYingji 应急 is running at http://{host}:{port}/"))
         self.stdout.write(f"API docs: http://{host}:{port}/api/docs/   health: http://{host}:{port}/healthz")
-        demo = list(User.objects.filter(is_demo=True).order_by("username").values_list("username", "first_name"))
+        demo = list(
+            User.objects.filter(is_demo=True).order_by("username").values_list("username", "first_name")
+        )
         if demo:
             self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
             for username, name in demo:
