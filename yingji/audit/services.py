@@ -57,7 +57,7 @@ def _entry(obj, action, before, after, ctx, content_type=None) -> ObjectChange:
     actor = ctx.get_actor()
     place = object_place(obj)
     return ObjectChange(
-        actor=actor,
+        actor=actor if getattr(actor, "pk", None) else None,  # the system actor is not a user row
         actor_name=actor.get_username() if actor else "",
         source=ctx.source,
         ip=ctx.ip,

@@ -182,3 +182,32 @@ def check_object(user, action: str, obj) -> None:
             "您无权在此范围内执行该操作：请确认所选地区和单位属于您的管辖范围。",
             code="out_of_scope",
         )
+
+
+class _SystemAssignment:
+    role = "platform_admin"
+    place_id = enterprise_id = department_id = None
+    place = enterprise = department = None
+
+
+class SystemActor:
+    """The platform itself, acting for operators' commands and scheduled jobs: full rights.
+
+    It is not a user row; change-log entries it causes have no actor and the source of their context
+    (``command``, ``task``).
+    """
+
+    is_authenticated = True
+    is_active = True
+    pk = id = None
+    username = "system"
+    _yingji_assignments = (_SystemAssignment(),)
+
+    def get_username(self):
+        return self.username
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = SystemActor()
