@@ -19,9 +19,8 @@ BENCHMARKS = ["place_lookup", "enterprise_api", "enterprise_import"]
 
 def run_one(name: str) -> dict:
     code = (
-        "import json, sys; sys.path.insert(0, %r); import importlib; "
-        "m = importlib.import_module('bench.%s'); print('@@RESULT@@' + json.dumps(m.run()))"
-        % (str(ROOT), name)
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); import importlib; "
+        f"m = importlib.import_module('bench.{name}'); print('@@RESULT@@' + json.dumps(m.run()))"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     for line in proc.stdout.splitlines():
