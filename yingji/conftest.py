@@ -112,3 +112,51 @@ def api(db):
         return client
 
     return factory
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server, settings):
+    """A Playwright page in Debian's headless Chromium (never a downloaded browser), at phone or desktop size.
+
+    Use ``browser_page(viewport=...)``; the fixture yields a factory. Install Chromium with
+    ``make chromium`` (CI does).
+    """
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed: run `make chromium` (CI installs it)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        contexts = []
+
+        def factory(viewport=None, accept_downloads=True):
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                          accept_downloads=accept_downloads, locale="zh-CN")
+            context.set_default_timeout(15_000)
+            contexts.append(context)
+            page = context.new_page()
+            page.base_url = live_server.url
+            return page
+
+        yield factory
+        for context in contexts:
+            context.close()
+        browser.close()
+
+
+def sign_in(page, username, password="correct-horse-battery"):
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-submit")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
