@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yingji.framework.health import healthz
+from yingji.framework.views import SearchView
 
 urlpatterns = [
     path("", include("yingji.dashboard.urls")),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("yingji.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("search/", SearchView.as_view(), name="search"),
     path("healthz", healthz, name="healthz"),
 ]

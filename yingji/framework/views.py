@@ -104,6 +104,8 @@ def detail_rows(user, obj, field_names):
 
 
 class ObjectDetailView(ObjectTypeMixin, View):
+    """The detail page; an app may extend it with ``<app>/<model>_detail.html``."""
+
     template_name = "framework/object_detail.html"
 
     def get_object(self, pk):
@@ -131,7 +133,10 @@ class ObjectDetailView(ObjectTypeMixin, View):
             can_delete_object=self.model.objects.visible_to(user, "delete").filter(pk=obj.pk).exists(),
             **self.extra_context(obj),
         )
-        return render(request, self.template_name, context)
+        meta = self.model._meta
+        return render(
+            request, [f"{meta.app_label}/{meta.model_name}_detail.html", self.template_name], context
+        )
 
 
 class ObjectEditView(ObjectTypeMixin, View):
@@ -213,3 +218,36 @@ def object_urls(
         path(f"{plural}/<int:pk>/edit/", edit_view.as_view(model=model), name=f"{name}_edit"),
         path(f"{plural}/<int:pk>/delete/", delete_view.as_view(model=model), name=f"{name}_delete"),
     ]
+
+
+class SearchView(LoginRequiredMixin, View):
+    """One search box over every object type the user may view (through the access filter)."""
+
+    per_type = 10
+
+    def get(self, request):
+        from django.db.models import Q
+
+        query = request.GET.get("q", "").strip()
+        groups = []
+        if query:
+            for otype in registry.all_types():
+                if not otype.search_fields or not can(request.user, "view", otype.model):
+                    continue
+                condition = Q()
+                for field in otype.search_fields:
+                    condition |= Q(**{f"{field}__icontains": query})
+                rows = list(
+                    otype.model.objects.visible_to(request.user).filter(condition)[: self.per_type + 1]
+                )
+                if rows:
+                    groups.append(
+                        {
+                            "type": otype,
+                            "label": otype.model._meta.verbose_name_plural,
+                            "rows": rows[: self.per_type],
+                            "more": len(rows) > self.per_type,
+                            "list_url": reverse(f"{otype.url_base}_list") + "?q=" + query,
+                        }
+                    )
+        return render(request, "framework/search.html", {"query": query, "groups": groups})

@@ -250,3 +250,12 @@ def test_export_contains_only_in_scope(label, region, town_officer, client):
     visible = otype.model.objects.visible_to(town_officer).count()
     assert len(data_rows) == visible
     assert visible < otype.model.objects.count()
+
+
+def test_global_search_finds_only_in_scope(region, town_officer, client, make_enterprise):
+    inside = make_enterprise(name="搜索目标甲", place=region["village000"])
+    outside = make_enterprise(name="搜索目标乙", place=region["village100"])
+    client.force_login(town_officer)
+    html = client.get("/search/", {"q": "搜索目标"}).content.decode()
+    assert inside.get_absolute_url() in html
+    assert outside.get_absolute_url() not in html
