@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("yingji.exchange.api.urls")),
     path("", include("yingji.messaging.api.urls")),
     path("", include("yingji.deadlines.api.urls")),
+    path("", include("yingji.dashboard.api.urls")),
     path("", include(build_router().urls)),
 ]

@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass
 
 import shapely
-from django.core.cache import cache
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from yingji.framework.roles import ROLES
 from yingji.orgs.models import Department, Enterprise
 from yingji.places.choices import LEVEL_DEPTH, PlaceLevel
 from yingji.places.models import Place
+from yingji.places.services import geometry_version
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,6 @@ SIMPLIFY_TOLERANCE: dict[str, float] = {
 COORD_PRECISION = 1e-5
 #: Decimals of enterprise points (6 decimals ≈ 0.1 m, what the form accepts).
 POINT_DECIMALS = 6
-
-# Shared with yingji.places.services (which bumps it in boundaries_changed).
-_GEOMETRY_VERSION_KEY = "places:geometry-version"
 
 Bbox = tuple[float, float, float, float]
 
@@ -75,11 +72,6 @@ def parse_bbox(value: str | None) -> Bbox | None:
 
 def _intersects(a: Bbox, b: Bbox) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def geometry_version() -> int:
-    """The places geometry version (bumped by every place write)."""
-    return cache.get_or_set(_GEOMETRY_VERSION_KEY, 1, None)
 
 
 # --- Administrative boundaries ----------------------------------------------------------------

@@ -30,6 +30,11 @@ def descendants(place: Place, level: str | None = None, include_self: bool = Fal
     return qs
 
 
+def geometry_version() -> int:
+    """The shared version of the stored boundaries; bumped by :func:`boundaries_changed`."""
+    return cache.get_or_set(_GEOMETRY_VERSION_KEY, 1, None)
+
+
 class _IndexCache:
     """Per-process point-in-polygon indexes by level, rebuilt when boundaries change.
 
@@ -46,7 +51,7 @@ class _IndexCache:
     def _current_version(self) -> int:
         now = time.monotonic()
         if self._version is None or now - self._checked > _RECHECK_S:
-            self._version = cache.get_or_set(_GEOMETRY_VERSION_KEY, 1, None)
+            self._version = geometry_version()
             self._checked = now
         return self._version
 

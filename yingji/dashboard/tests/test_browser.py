@@ -6,7 +6,7 @@ import pytest
 from yingji.conftest import sign_in
 from yingji.framework.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("yingji.dashboard.tests.urls")]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture

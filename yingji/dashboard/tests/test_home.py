@@ -11,8 +11,6 @@ from yingji.framework.roles import Role
 from yingji.orgs.models import Enterprise
 from yingji.places.models import Place
 
-pytestmark = pytest.mark.urls("yingji.dashboard.tests.urls")
-
 
 @pytest.fixture
 def city(region, make_enterprise, make_department):

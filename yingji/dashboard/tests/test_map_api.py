@@ -11,8 +11,6 @@ from yingji.framework.roles import Role
 from yingji.places.models import Place
 from yingji.places.services import boundaries_changed
 
-pytestmark = pytest.mark.urls("yingji.dashboard.tests.urls")
-
 PLACES, ENTERPRISES = "/api/v1/map/places/", "/api/v1/map/enterprises/"
 
 

@@ -3,14 +3,11 @@
 import json
 import re
 
-import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 from yingji.dashboard import layers
 from yingji.framework.roles import Role
-
-pytestmark = pytest.mark.urls("yingji.dashboard.tests.urls")
 
 
 def config(response) -> dict:
