@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CalendarDayKindEnum": "yingji.deadlines.choices.CalendarDayKind",
+        "RoleEnum": "yingji.framework.roles.Role",
+    },
 }
 
 # --- Platform options -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 detail with history, create/edit form, delete. Configured by the object type; one view renders the
 full page or, for HTMX requests, just the fragment that changed."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.db.models import ProtectedError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -99,6 +102,10 @@ def detail_rows(user, obj, field_names):
             value = getattr(obj, f"get_{name}_display")()
         elif hasattr(field, "display"):  # custom fields (flags) know how to show themselves
             value = field.display(value)
+        elif isinstance(value, datetime.datetime):
+            value = formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+        elif isinstance(value, bool):
+            value = _("是") if value else _("否")
         rows.append((field.verbose_name, display_value(user, model, name, value), url))
     return rows
 
