@@ -25,6 +25,8 @@ SECTIONS = [
             (_("用户"), "accounts:user_list", "accounts.user", None),
             (_("角色授权"), "accounts:roleassignment_list", "accounts.roleassignment", None),
             (_("消息中心"), "messaging:inbox", None, None),
+        (_("已发消息"), "messaging:message_list", "messaging.message", None),
+        (_("发送记录"), "messaging:delivery_list", "messaging.delivery", None),
             (_("期限督办"), "deadlines:deadline_list", "deadlines.deadline", None),
             (_("节假日日历"), "deadlines:calendarday_list", "deadlines.calendarday", None),
             (_("数据导入"), "exchange:importjob_list", "exchange.importjob", None),

@@ -72,6 +72,20 @@ def _deadline(place):
     )
 
 
+def _message(place):
+    from yingji.messaging.models import Message
+
+    return Message.objects.create(subject=f"消息{next(_n)}", place=place)
+
+
+def _delivery(place):
+    from yingji.messaging.models import Delivery
+
+    return Delivery.objects.create(
+        message=_message(place), channel="sms", address=f"139{next(_n):08d}", person=_person(place), place=place
+    )
+
+
 SPECS = {
     "deadlines.deadline": {"make": _deadline},
     "places.place": {
@@ -133,6 +147,8 @@ SPECS = {
         ),
     },
     "audit.objectchange": {"make": _audit_entry},
+    "messaging.message": {"make": _message},
+    "messaging.delivery": {"make": _delivery},
 }
 
 #: Types that are deliberately outside this matrix, with the reason.
