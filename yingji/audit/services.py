@@ -56,6 +56,9 @@ def object_place(obj):
 def _entry(obj, action, before, after, ctx, content_type=None) -> ObjectChange:
     actor = ctx.get_actor()
     place = object_place(obj)
+    if action == ChangeAction.DELETE and place is obj:
+        # a deleted place cannot be the place of its own log entry: file it under its parent
+        place = obj.parent if getattr(obj, "parent_id", None) else None
     return ObjectChange(
         actor=actor if getattr(actor, "pk", None) else None,  # the system actor is not a user row
         actor_name=actor.get_username() if actor else "",

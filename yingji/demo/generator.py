@@ -28,7 +28,6 @@ from django.db.models.deletion import Collector
 
 from yingji.accounts.models import Person, RoleAssignment, User
 from yingji.audit.context import change_context
-from yingji.audit.models import ObjectChange
 from yingji.audit.services import record_bulk
 from yingji.demo import catalogue as cat
 from yingji.framework.roles import Role
@@ -171,12 +170,8 @@ def remove_demo_data() -> dict:
                     for level in ("village", "town", "county", "city")
                 ),
             ]
-            place_ids = list(Place.objects.values_list("pk", flat=True))
             for key, qs in steps:
                 counts[key] = _delete_all(qs)
-            # The change log stamps the delete of a place with that (now deleted) place; keep those
-            # entries (their object_id names the place) without the dangling reference.
-            ObjectChange.objects.filter(place_id__in=place_ids).update(place=None)
     except (ProtectedError, RestrictedError) as exc:
         blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         kinds = sorted({str(o._meta.verbose_name) for o in blocking})
