@@ -16,10 +16,28 @@ class PlacesConfig(AppConfig):
         from yingji.places.services import save_place
         from yingji.places.tables import PlaceTable
 
-        register(ObjectType(
-            model=Place, filterset=PlaceFilterSet, table=PlaceTable, form=PlaceForm, serializer=PlaceSerializer,
-            viewset=PlaceViewSet, section="platform", api_prefix="places", save=save_place,
-            detail_fields=("code", "name", "level", "parent", "population", "area_km2", "centroid_lon",
-                           "centroid_lat"),
-            list_select_related=("parent",), search_fields=("name", "code"),
-        ))
+        register(
+            ObjectType(
+                model=Place,
+                filterset=PlaceFilterSet,
+                table=PlaceTable,
+                form=PlaceForm,
+                serializer=PlaceSerializer,
+                viewset=PlaceViewSet,
+                section="platform",
+                api_prefix="places",
+                save=save_place,
+                detail_fields=(
+                    "code",
+                    "name",
+                    "level",
+                    "parent",
+                    "population",
+                    "area_km2",
+                    "centroid_lon",
+                    "centroid_lat",
+                ),
+                list_select_related=("parent",),
+                search_fields=("name", "code"),
+            )
+        )

@@ -10,8 +10,21 @@ class PlaceSerializer(ScopedSerializer):
 
     class Meta:
         model = Place
-        fields = ["id", "code", "place", "name", "level", "parent", "population", "area_km2",
-                  "centroid_lon", "centroid_lat", "boundary", "created", "updated"]
+        fields = [
+            "id",
+            "code",
+            "place",
+            "name",
+            "level",
+            "parent",
+            "population",
+            "area_km2",
+            "centroid_lon",
+            "centroid_lat",
+            "boundary",
+            "created",
+            "updated",
+        ]
         read_only_fields = ["created", "updated"]
 
 

@@ -31,8 +31,11 @@ class PlaceViewSet(ScopedModelViewSet):
         return serializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("lon", float), OpenApiParameter("lat", float),
-                    OpenApiParameter("level", str, enum=["village", "town", "county"])],
+        parameters=[
+            OpenApiParameter("lon", float),
+            OpenApiParameter("lat", float),
+            OpenApiParameter("level", str, enum=["village", "town", "county"]),
+        ],
         responses=PlaceBriefSerializer,
     )
     @action(detail=False, methods=["get"])
@@ -41,12 +44,16 @@ class PlaceViewSet(ScopedModelViewSet):
         try:
             lon, lat = float(request.query_params["lon"]), float(request.query_params["lat"])
         except (KeyError, ValueError) as exc:
-            raise ValidationError({"lon": ["请提供数值型经纬度 lon 和 lat，例如 lon=120.89&lat=31.98。"]}) from exc
+            raise ValidationError(
+                {"lon": ["请提供数值型经纬度 lon 和 lat，例如 lon=120.89&lat=31.98。"]}
+            ) from exc
         level = request.query_params.get("level", "village")
         if level not in ("village", "town", "county"):
             raise ValidationError({"level": ["level 只能是 village、town 或 county。"]})
         pk = services.locate_point_id(lon, lat, level)
         place = self.get_queryset().filter(pk=pk).first() if pk else None
         if place is None:
-            return Response({"error": {"code": "not_found", "message": "该坐标不在您可见的任何区划内。"}}, status=404)
+            return Response(
+                {"error": {"code": "not_found", "message": "该坐标不在您可见的任何区划内。"}}, status=404
+            )
         return Response(PlaceBriefSerializer(place).data)

@@ -7,35 +7,80 @@ import yingji.utilities.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(help_text='12位统计用区划代码，例如 320602001001', max_length=12, unique=True, validators=[yingji.utilities.validators.region_code_validator], verbose_name='统计用区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.CharField(choices=[('city', '市'), ('county', '县/区'), ('town', '镇/街道'), ('village', '村/社区')], max_length=10, verbose_name='层级')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=120, verbose_name='路径')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='常住人口')),
-                ('area_km2', models.FloatField(blank=True, null=True, verbose_name='面积（平方公里）')),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon 或 MultiPolygon（WGS84）', null=True, verbose_name='边界')),
-                ('centroid_lon', models.FloatField(blank=True, null=True, verbose_name='中心经度')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='中心纬度')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='places.place', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="12位统计用区划代码，例如 320602001001",
+                        max_length=12,
+                        unique=True,
+                        validators=[yingji.utilities.validators.region_code_validator],
+                        verbose_name="统计用区划代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("city", "市"),
+                            ("county", "县/区"),
+                            ("town", "镇/街道"),
+                            ("village", "村/社区"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, editable=False, max_length=120, verbose_name="路径"),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="常住人口")),
+                ("area_km2", models.FloatField(blank=True, null=True, verbose_name="面积（平方公里）")),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text="GeoJSON Polygon 或 MultiPolygon（WGS84）",
+                        null=True,
+                        verbose_name="边界",
+                    ),
+                ),
+                ("centroid_lon", models.FloatField(blank=True, null=True, verbose_name="中心经度")),
+                ("centroid_lat", models.FloatField(blank=True, null=True, verbose_name="中心纬度")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="places.place",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='places_plac_level_76f00f_idx')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="places_plac_level_76f00f_idx")],
             },
         ),
     ]
