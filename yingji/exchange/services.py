@@ -233,7 +233,7 @@ def validate_import(job_id: int) -> ImportJob:
         return _fail(job, _("校验时发生内部错误：%(e)s") % {"e": exc})
     ok = importer.report.count == 0
     _transition(job, ImportStatus.VALIDATED if ok else ImportStatus.INVALID)
-    job.processed_rows = job.total_rows if ok else 0
+    job.processed_rows = job.total_rows
     job.error_count = importer.report.count
     job.report = importer.report.items
     job.created_count, job.updated_count, job.unchanged_count = (
