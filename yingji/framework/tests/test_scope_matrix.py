@@ -82,7 +82,19 @@ def _delivery(place):
     from yingji.messaging.models import Delivery
 
     return Delivery.objects.create(
-        message=_message(place), channel="sms", address=f"139{next(_n):08d}", person=_person(place), place=place
+        message=_message(place),
+        channel="sms",
+        address=f"139{next(_n):08d}",
+        person=_person(place),
+        place=place,
+    )
+
+
+def _import_job(place):
+    from yingji.exchange.models import ImportJob
+
+    return ImportJob.objects.create(
+        kind="enterprises", file="imports/matrix.xlsx", created_by=_user(place), place=place
     )
 
 
@@ -149,6 +161,7 @@ SPECS = {
     "audit.objectchange": {"make": _audit_entry},
     "messaging.message": {"make": _message},
     "messaging.delivery": {"make": _delivery},
+    "exchange.importjob": {"make": _import_job},
 }
 
 #: Types that are deliberately outside this matrix, with the reason.
@@ -285,7 +298,8 @@ def test_export_contains_only_in_scope(label, region, town_officer, client):
     client.force_login(town_officer)
     response = client.get(_page(otype, "list"), {"export": "xlsx"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
     data_rows = [
         row for row in sheet.iter_rows(min_row=2, values_only=True) if any(c is not None for c in row)
     ]
