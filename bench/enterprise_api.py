@@ -113,6 +113,7 @@ def measure_detail_rps(token, database_url, workers=4) -> float:
             str(workers),
             "--log-level",
             "warning",
+            "--no-control-socket",
         ],
         env=env,
     )

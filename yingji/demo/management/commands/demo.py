@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = "演示数据：load 生成并加载演示城市；remove-users 删除演示账号（生产模式启动前必须删除）。"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{load,remove-users}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{load,logins,remove-users}")
         load = sub.add_parser("load", help="生成并加载演示城市（南通式区划、部门、企业、人员和演示账号）")
         mode = load.add_mutually_exclusive_group()
         mode.add_argument("--if-empty", action="store_true", help="已有任何区划数据时什么也不做")
@@ -38,10 +38,13 @@ class Command(BaseCommand):
         )
         load.add_argument("--no-users", action="store_true", help="不创建演示账号")
         sub.add_parser("remove-users", help="删除全部演示账号（is_demo）")
+        sub.add_parser("logins", help="列出演示账号及其角色和范围")
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "remove-users":
             return self.remove_users()
+        if subcommand == "logins":
+            return self.print_logins()
         return self.load(**options)
 
     def remove_users(self):
@@ -54,7 +57,8 @@ class Command(BaseCommand):
         from yingji.places.models import Place
 
         if if_empty and Place.objects.exists():
-            self.stdout.write("已有区划数据，跳过加载演示数据。")
+            if _options.get("verbosity", 1) >= 1:
+                self.stdout.write("已有区划数据，跳过加载演示数据。")
             return
         from yingji.demo.generator import DemoError, load_demo
 
@@ -85,7 +89,8 @@ class Command(BaseCommand):
                     f"有 {counts['users_skipped']} 个演示用户名已被非演示账号占用，未创建这些演示账号。"
                 )
             )
-        self.print_logins()
+        if _options.get("verbosity", 1) >= 1:
+            self.print_logins()
 
     @staticmethod
     def _format(counts: dict) -> str:

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DEMO_MODE and not no_demo:
-            call_command("demo", "load", "--if-empty")
+            call_command("demo", "load", "--if-empty", verbosity=0, stdout=self.stdout)
         from yingji.accounts.services import assert_no_demo_users
 
         assert_no_demo_users()
@@ -50,6 +50,7 @@ class Command(BaseCommand):
                     "120",
                     "--access-logfile",
                     "-",
+                    "--no-control-socket",  # several servers may run on one machine
                 ]
             )
         ]
@@ -73,15 +74,7 @@ class Command(BaseCommand):
             p.wait(timeout=30)
 
     def print_banner(self, host, port):
-        from yingji.accounts.models import User
-
         self.stdout.write(self.style.SUCCESS(f"\nYingji 应急 is running at http://{host}:{port}/"))
         self.stdout.write(f"API docs: http://{host}:{port}/api/docs/   health: http://{host}:{port}/healthz")
-        demo = list(
-            User.objects.filter(is_demo=True).order_by("username").values_list("username", "first_name")
-        )
-        if demo:
-            self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
-            for username, name in demo:
-                self.stdout.write(f"  {username:<22} {name}")
-        self.stdout.write("")
+        if settings.DEMO_MODE:
+            call_command("demo", "logins", stdout=self.stdout)
