@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "yingji.accounts"
     label = "accounts"
-    verbose_name = "人员与账号"
+    verbose_name = _("人员与账号")
 
     def ready(self):
         from yingji.accounts import filtersets as f

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
@@ -6,4 +7,4 @@ class DashboardConfig(AppConfig):
 
     name = "yingji.dashboard"
     label = "dashboard"
-    verbose_name = "首页与一张图"
+    verbose_name = _("首页与一张图")

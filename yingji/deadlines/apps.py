@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeadlinesConfig(AppConfig):
     name = "yingji.deadlines"
     label = "deadlines"
-    verbose_name = "期限督办"
+    verbose_name = _("期限督办")
 
     def ready(self):
         from yingji.deadlines import filtersets as f

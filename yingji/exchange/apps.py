@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
     name = "yingji.exchange"
     label = "exchange"
-    verbose_name = "数据交换"
+    verbose_name = _("数据交换")
 
     def ready(self):
         from yingji.exchange.api.serializers import ImportJobSerializer

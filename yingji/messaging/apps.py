@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MessagingConfig(AppConfig):
     name = "yingji.messaging"
     label = "messaging"
-    verbose_name = "消息中心"
+    verbose_name = _("消息中心")
 
     def ready(self):
         from yingji.framework.registry import ObjectType, register

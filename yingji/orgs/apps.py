@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "yingji.orgs"
     label = "orgs"
-    verbose_name = "单位"
+    verbose_name = _("单位")
 
     def ready(self):
         from yingji.framework.registry import ObjectType, register

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from yingji.framework.forms import ScopedModelForm
 from yingji.orgs.models import Committee, CommitteeMembership, Department, Enterprise, Intermediary
 
@@ -12,7 +14,7 @@ class EnterpriseForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].required = False
-        self.fields["place"].help_text = "留空时按经纬度自动确定属地村/社区"
+        self.fields["place"].help_text = _("留空时按经纬度自动确定属地村/社区")
 
 
 class DepartmentForm(ScopedModelForm):

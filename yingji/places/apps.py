@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlacesConfig(AppConfig):
     name = "yingji.places"
     label = "places"
-    verbose_name = "行政区划"
+    verbose_name = _("行政区划")
 
     def ready(self):
         from yingji.framework.registry import ObjectType, register
