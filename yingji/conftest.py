@@ -128,20 +128,32 @@ def browser_page(live_server, settings):
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed: run `make chromium` (CI installs it)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop in this thread
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         contexts = []
 
         def factory(viewport=None, accept_downloads=True):
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
-                                          accept_downloads=accept_downloads, locale="zh-CN")
+            context = browser.new_context(
+                viewport=viewport or {"width": 1280, "height": 900},
+                accept_downloads=accept_downloads,
+                locale="zh-CN",
+            )
             context.set_default_timeout(15_000)
             contexts.append(context)
             page = context.new_page()

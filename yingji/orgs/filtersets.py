@@ -11,7 +11,8 @@ class EnterpriseFilterSet(BaseFilterSet):
     place = PlaceSubtreeFilter()
     industry = django_filters.ChoiceFilter(choices=INDUSTRY_CHOICES, label=_("行业大类"))
     section = django_filters.ChoiceFilter(
-        choices=sorted(SECTIONS.items()), method="filter_section", label=_("行业门类"))
+        choices=sorted(SECTIONS.items()), method="filter_section", label=_("行业门类")
+    )
     scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("规模"))
     operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("经营状态"))
     risk_flag = FlagFilter(field_name="risk_flags", choices=RISK_FLAGS, label=_("风险标记"))
@@ -20,7 +21,16 @@ class EnterpriseFilterSet(BaseFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["place", "section", "industry", "scale", "operating_status", "risk_flag", "regulator", "uscc"]
+        fields = [
+            "place",
+            "section",
+            "industry",
+            "scale",
+            "operating_status",
+            "risk_flag",
+            "regulator",
+            "uscc",
+        ]
 
     def filter_section(self, queryset, name, value):
         from yingji.orgs.catalogues import DIVISIONS

@@ -7,9 +7,24 @@ from yingji.orgs.models import Committee, CommitteeMembership, Department, Enter
 class EnterpriseForm(ScopedModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "uscc", "industry", "scale", "address", "longitude", "latitude", "place", "regulator",
-                  "risk_flags", "employees", "principal_name", "principal_mobile", "safety_manager_name",
-                  "safety_manager_mobile", "operating_status"]
+        fields = [
+            "name",
+            "uscc",
+            "industry",
+            "scale",
+            "address",
+            "longitude",
+            "latitude",
+            "place",
+            "regulator",
+            "risk_flags",
+            "employees",
+            "principal_name",
+            "principal_mobile",
+            "safety_manager_name",
+            "safety_manager_mobile",
+            "operating_status",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,7 +35,17 @@ class EnterpriseForm(ScopedModelForm):
 class DepartmentForm(ScopedModelForm):
     class Meta:
         model = Department
-        fields = ["name", "short_name", "kind", "place", "duties", "phone", "address", "longitude", "latitude"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "place",
+            "duties",
+            "phone",
+            "address",
+            "longitude",
+            "latitude",
+        ]
 
 
 class CommitteeForm(ScopedModelForm):
@@ -38,5 +63,15 @@ class CommitteeMembershipForm(ScopedModelForm):
 class IntermediaryForm(ScopedModelForm):
     class Meta:
         model = Intermediary
-        fields = ["name", "uscc", "kind", "qualification_no", "place", "address", "longitude", "latitude",
-                  "contact_name", "contact_mobile"]
+        fields = [
+            "name",
+            "uscc",
+            "kind",
+            "qualification_no",
+            "place",
+            "address",
+            "longitude",
+            "latitude",
+            "contact_name",
+            "contact_mobile",
+        ]

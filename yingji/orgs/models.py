@@ -26,8 +26,12 @@ class Department(BaseModel, GeoMixin):
 
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
-    kind = models.CharField(_("类别"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.INDUSTRY)
-    place = models.ForeignKey("places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("类别"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.INDUSTRY
+    )
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+"
+    )
     duties = models.TextField(_("安全生产职责清单"), blank=True, help_text=_("每行一项职责"))
     phone = models.CharField(_("值班电话"), max_length=40, blank=True, validators=[landline_validator])
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -38,7 +42,9 @@ class Department(BaseModel, GeoMixin):
         verbose_name = _("政府部门")
         verbose_name_plural = _("政府部门")
         ordering = ["place__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["place", "name"], name="department_unique_name_per_place")]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "name"], name="department_unique_name_per_place")
+        ]
 
     def __str__(self):
         return self.name
@@ -53,9 +59,16 @@ class Committee(BaseModel):
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类别"), max_length=10, choices=CommitteeKind.choices)
-    place = models.ForeignKey("places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级委员会"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级委员会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     remit = models.TextField(_("工作领域"), blank=True)
 
@@ -71,8 +84,12 @@ class Committee(BaseModel):
 
 
 class CommitteeMembership(BaseModel):
-    committee = models.ForeignKey(Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="memberships")
-    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="memberships")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("角色"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
 
     scope = Scope(place="committee__place", department="department")
@@ -96,26 +113,48 @@ class Enterprise(BaseModel, GeoMixin):
 
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[uscc_validator],
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[uscc_validator],
         help_text=_("18位，GB 32100-2015，末位为校验码"),
     )
-    industry = models.CharField(_("国民经济行业（大类）"), max_length=2, choices=INDUSTRY_CHOICES,
-                                help_text=_("GB/T 4754-2017 行业大类代码"))
+    industry = models.CharField(
+        _("国民经济行业（大类）"),
+        max_length=2,
+        choices=INDUSTRY_CHOICES,
+        help_text=_("GB/T 4754-2017 行业大类代码"),
+    )
     scale = models.CharField(_("企业规模"), max_length=10, choices=Scale.choices, default=Scale.SMALL)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    place = models.ForeignKey("places.Place", verbose_name=_("属地（村/社区）"), on_delete=models.PROTECT,
-                              related_name="+", blank=True)
-    regulator = models.ForeignKey(Department, verbose_name=_("监管部门"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="regulated_enterprises")
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("属地（村/社区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        blank=True,
+    )
+    regulator = models.ForeignKey(
+        Department,
+        verbose_name=_("监管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regulated_enterprises",
+    )
     risk_flags = FlagsField(_("风险标记"), flag_choices=RISK_FLAGS, db_index=True)
     employees = models.PositiveIntegerField(_("从业人员数"), default=0)
     principal_name = models.CharField(_("主要负责人"), max_length=50, blank=True)
-    principal_mobile = models.CharField(_("主要负责人手机"), max_length=20, blank=True, validators=[mobile_validator])
+    principal_mobile = models.CharField(
+        _("主要负责人手机"), max_length=20, blank=True, validators=[mobile_validator]
+    )
     safety_manager_name = models.CharField(_("安全管理人员"), max_length=50, blank=True)
-    safety_manager_mobile = models.CharField(_("安全管理人员手机"), max_length=20, blank=True,
-                                             validators=[mobile_validator])
-    operating_status = models.CharField(_("经营状态"), max_length=10, choices=OperatingStatus.choices,
-                                        default=OperatingStatus.OPERATING)
+    safety_manager_mobile = models.CharField(
+        _("安全管理人员手机"), max_length=20, blank=True, validators=[mobile_validator]
+    )
+    operating_status = models.CharField(
+        _("经营状态"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.OPERATING
+    )
 
     scope = Scope(place="place", enterprise="pk", department="regulator")
     personal_fields = {"principal_mobile": "mobile", "safety_manager_mobile": "mobile"}
@@ -140,10 +179,14 @@ class Intermediary(BaseModel, GeoMixin):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[uscc_validator])
     kind = models.CharField(_("机构类别"), max_length=20, choices=IntermediaryKind.choices)
     qualification_no = models.CharField(_("资质证书编号"), max_length=60, blank=True)
-    place = models.ForeignKey("places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+"
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_mobile = models.CharField(_("联系人手机"), max_length=20, blank=True, validators=[mobile_validator])
+    contact_mobile = models.CharField(
+        _("联系人手机"), max_length=20, blank=True, validators=[mobile_validator]
+    )
 
     scope = Scope(place="place")
     personal_fields = {"contact_mobile": "mobile"}

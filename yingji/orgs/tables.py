@@ -11,8 +11,17 @@ class EnterpriseTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Enterprise
-        fields = ("name", "uscc", "industry", "scale", "place", "regulator", "risk_flags", "employees",
-                  "operating_status")
+        fields = (
+            "name",
+            "uscc",
+            "industry",
+            "scale",
+            "place",
+            "regulator",
+            "risk_flags",
+            "employees",
+            "operating_status",
+        )
 
 
 class DepartmentTable(BaseTable):

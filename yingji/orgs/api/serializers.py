@@ -13,9 +13,26 @@ class EnterpriseSerializer(ScopedSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "uscc", "industry", "scale", "address", "longitude", "latitude", "place",
-                  "regulator", "risk_flags", "employees", "principal_name", "principal_mobile",
-                  "safety_manager_name", "safety_manager_mobile", "operating_status", *_STAMPS]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "industry",
+            "scale",
+            "address",
+            "longitude",
+            "latitude",
+            "place",
+            "regulator",
+            "risk_flags",
+            "employees",
+            "principal_name",
+            "principal_mobile",
+            "safety_manager_name",
+            "safety_manager_mobile",
+            "operating_status",
+            *_STAMPS,
+        ]
         read_only_fields = _STAMPS
 
 
@@ -25,8 +42,20 @@ class DepartmentSerializer(ScopedSerializer):
 
     class Meta:
         model = Department
-        fields = ["id", "name", "short_name", "kind", "place", "duties", "duty_list", "phone", "address",
-                  "longitude", "latitude", *_STAMPS]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "place",
+            "duties",
+            "duty_list",
+            "phone",
+            "address",
+            "longitude",
+            "latitude",
+            *_STAMPS,
+        ]
         read_only_fields = _STAMPS
 
 
@@ -51,6 +80,18 @@ class IntermediarySerializer(ScopedSerializer):
 
     class Meta:
         model = Intermediary
-        fields = ["id", "name", "uscc", "kind", "qualification_no", "place", "address", "longitude", "latitude",
-                  "contact_name", "contact_mobile", *_STAMPS]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "kind",
+            "qualification_no",
+            "place",
+            "address",
+            "longitude",
+            "latitude",
+            "contact_name",
+            "contact_mobile",
+            *_STAMPS,
+        ]
         read_only_fields = _STAMPS

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='committeemembership',
-            options={'ordering': ['committee', 'role', 'id'], 'verbose_name': '委员会成员单位', 'verbose_name_plural': '委员会成员单位'},
+            name="committeemembership",
+            options={
+                "ordering": ["committee", "role", "id"],
+                "verbose_name": "委员会成员单位",
+                "verbose_name_plural": "委员会成员单位",
+            },
         ),
     ]
