@@ -129,6 +129,7 @@ def load_demo(
         from yingji.places.services import boundaries_changed
 
         transaction.on_commit(boundaries_changed)
+        transaction.on_commit(refresh_statistics)
         boundaries_changed()  # also now, for callers inside an outer transaction (tests)
         counts = dict(builder.counts)
         if removed is not None:
@@ -145,6 +146,15 @@ def remove_demo_users() -> int:
         RoleAssignment.objects.filter(user__is_demo=True).delete()
         demo.delete()
         return n
+
+
+def refresh_statistics() -> None:
+    """Let the query planner see the bulk-loaded tables: PostgreSQL would otherwise plan a
+    100,000-row table as nearly empty until autovacuum reaches it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def remove_demo_data() -> dict:
