@@ -14,8 +14,11 @@ list — and turns rows into model instances:
 5. the row is checked against the user's scope with the one access filter
    (``yingji.framework.access.allows_object``).
 
-With ``write=True`` the accepted rows are written per chunk with ``bulk_create`` / ``bulk_update``
-and logged with ``record_bulk`` / ``record``; the caller owns the transaction.
+With ``write=True`` the accepted rows are written per chunk (new rows with
+``yingji.framework.bulk.insert_rows`` when the importer names an ``insert_key``, else
+``bulk_create``; changed rows with ``bulk_update``) and logged with ``record_bulk`` / ``record``;
+the caller owns the transaction. Validation keeps the cleaned values of the accepted rows
+(:attr:`Importer.cleaned`), which the commit takes instead of converting the cells again.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from yingji.accounts.models import Person
 from yingji.audit.services import record, record_bulk, snapshot
 from yingji.exchange.choices import ImportKind
 from yingji.framework.access import allows_object, can
+from yingji.framework.bulk import insert_rows
 from yingji.framework.fields import FlagsField
 from yingji.framework.masking import mask_value, personal_fields
 from yingji.orgs.models import Department, Enterprise
@@ -44,6 +48,7 @@ from yingji.utilities import identifiers
 from yingji.utilities.identifiers import IdentifierError
 
 CHUNK = 1000
+_JSON_TYPES = frozenset({str, int, float, bool})
 #: At most this many problems are kept in the report (all are counted).
 MAX_REPORT = 1000
 _CODE_IN_TEXT = re.compile(r"(\d{12})\s*[）)]?\s*$")
@@ -152,6 +157,9 @@ class Importer:
     resolved: frozenset = frozenset()
     #: identifier normalisers (from yingji.utilities.identifiers) by field name
     normalisers: dict = {}
+    #: a unique field by which new rows are written with ``yingji.framework.bulk.insert_rows``
+    #: (one prepared INSERT for all rows) instead of ``bulk_create``
+    insert_key: str | None = None
 
     def __init__(self, user, *, write: bool = False):
         self.user = user  # None: the system (CLI without --user), not limited by any scope
@@ -185,6 +193,11 @@ class Importer:
             for f in meta.concrete_fields
             if not f.blank and not f.has_default() and not f.is_relation and not f.primary_key
         }
+        #: validation: ``(row number, cleaned values)`` of the rows accepted in the current chunk
+        #: (taken by the caller after each chunk, see :meth:`run`)
+        self.cleaned: list[tuple[int, dict]] = []
+        #: commit: the cleaned values staged by the validation, by row number (current chunk)
+        self._staged_clean: dict[int, dict] = {}
 
     def normalised(self, validate, text: str) -> str:
         return self._norm.get_for(validate, text)
@@ -241,11 +254,21 @@ class Importer:
     # -- running ---------------------------------------------------------------------------------
 
     def run(self, rows):
-        """Process ``(row_number, {key: text})`` pairs chunk by chunk; yields the rows done so far."""
+        """Process ``(row_number, {key: text})`` pairs chunk by chunk; yields the rows done so far.
+
+        When writing, a row may come as ``(row_number, {key: text}, cleaned)`` with the values the
+        validation produced for its plain fields (:attr:`cleaned`): those cells are not converted
+        or normalised again (the field validators are pure functions of the cell text, which has
+        not changed). Everything that depends on the database is checked again.
+        """
         done = 0
         rows = iter(rows)
         while chunk := list(islice(rows, CHUNK)):
             self._norm.clear()
+            self._staged_clean = {}
+            self.cleaned = []
+            if len(chunk[0]) == 3:
+                chunk = self._take_cleaned(chunk)
             self.prefetch(chunk)
             for number, values in chunk:
                 self.values = values
@@ -258,6 +281,21 @@ class Importer:
                 self.flush()
             done += len(chunk)
             yield done
+
+    def _take_cleaned(self, chunk) -> list:
+        """Remember the staged cleaned values of a chunk (only when writing) and seed the
+        normaliser memo with them; returns the ``(row_number, values)`` pairs."""
+        pairs = []
+        for number, values, cleaned in chunk:
+            pairs.append((number, values))
+            if not self.write or cleaned is None:
+                continue
+            self._staged_clean[number] = cleaned
+            for key, validate in self.normalisers.items():
+                text = values.get(key)
+                if text is not None and isinstance(cleaned.get(key), str):
+                    self._norm[(validate, text)] = cleaned[key]
+        return pairs
 
     def process(self, rows):
         """Run to the end without progress reporting."""
@@ -300,6 +338,8 @@ class Importer:
             self.check_scope(number, obj, values, new=new)
         if self.report.count > count:
             raise RowProblems
+        if not self.write:
+            self.keep_cleaned(number, obj, touched)
         if new:
             self.created += 1
             if self.write:
@@ -339,6 +379,18 @@ class Importer:
 
     # -- conversion and validation ---------------------------------------------------------------
 
+    def keep_cleaned(self, number, obj, touched) -> None:
+        """Note the validated values of the row's plain fields (JSON types only) for the commit."""
+        fields = self._fields
+        out = {}
+        for name in touched:
+            if name in self._fk_fields:
+                continue
+            value = getattr(obj, fields[name].attname)
+            if type(value) in _JSON_TYPES or (type(value) is list and all(type(v) is str for v in value)):
+                out[name] = value
+        self.cleaned.append((number, out))
+
     @staticmethod
     def _choice_map(choices) -> dict[str, str]:
         out = {}
@@ -369,6 +421,7 @@ class Importer:
     def assign(self, number, obj, values, *, new: bool) -> set[str]:
         """Set the plain fields given in the row; an empty cell keeps the stored (or default) value."""
         touched = set()
+        staged = self._staged_clean.get(number) if self.write else None
         for key, text in values.items():
             if text is None or key in self.resolved or key not in self.field_names:
                 continue
@@ -378,7 +431,10 @@ class Importer:
                 and text == mask_value(self._personal[key], getattr(obj, key))
             ):
                 continue  # the masked form of the stored value sent back unchanged (a re-imported export)
-            setattr(obj, key, self.convert(key, text))
+            if staged is not None and key in staged:
+                setattr(obj, key, staged[key])  # converted and validated at validation time
+            else:
+                setattr(obj, key, self.convert(key, text))
             touched.add(key)
         return touched
 
@@ -407,7 +463,10 @@ class Importer:
         """
         fields = self._fields
         if self.write:
+            staged = self._staged_clean.get(number, ())
             for name in touched - self._fk_fields:
+                if name in staged:
+                    continue
                 f = fields[name]
                 setattr(obj, f.attname, f.to_python(getattr(obj, f.attname)))
             return
@@ -568,7 +627,10 @@ class Importer:
         """Write the queued rows: creates in bulk, then updates in bulk; both logged."""
         if self._creates:
             objs, self._creates = self._creates, []
-            self.model.objects.bulk_create(objs)
+            if self.insert_key:
+                insert_rows(self.model, objs, key=self.insert_key)
+            else:
+                self.model.objects.bulk_create(objs)
             record_bulk(objs)
         if self._updates:
             pairs, self._updates = self._updates, []
@@ -763,6 +825,7 @@ class EnterpriseImporter(Importer):
     model = Enterprise
     sheet_title = "企业"
     key_column = "uscc"
+    insert_key = "uscc"
     resolved = frozenset({"place", "regulator"})
     normalisers = {
         "uscc": identifiers.validate_uscc,

@@ -3,8 +3,9 @@ in one transaction (every row or none). Views, the API and the ``yingji import``
 call these functions; the two background steps run as Huey tasks (``yingji.exchange.tasks``).
 
 While validating, the rows read from the workbook are staged as JSON lines next to the upload
-(MEDIA_ROOT/imports/staged/<job>.jsonl); the commit re-checks and writes exactly those rows, so
-the (slow) workbook is parsed once.
+(MEDIA_ROOT/imports/staged/<job>.jsonl), and the validated values of each row next to them
+(<job>.cleaned.jsonl); the commit re-checks what depends on the database and writes exactly those
+rows, so the (slow) workbook is parsed, and its cells converted, once.
 """
 
 from __future__ import annotations
@@ -135,6 +136,16 @@ def _staged_path(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "staged" / f"{job.pk}.jsonl"
 
 
+def _cleaned_path(job: ImportJob) -> Path:
+    """The validated values of every row (one JSON line per staged row), for the commit."""
+    return Path(settings.MEDIA_ROOT) / "imports" / "staged" / f"{job.pk}.cleaned.jsonl"
+
+
+def _remove_staged(job: ImportJob) -> None:
+    _staged_path(job).unlink(missing_ok=True)
+    _cleaned_path(job).unlink(missing_ok=True)
+
+
 def _write_progress(job: ImportJob, done: int) -> None:
     path = job.progress_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,9 +210,40 @@ def staged_rows(job: ImportJob):
             yield number, dict(zip(keys, values, strict=True))
 
 
-def _run(job: ImportJob, importer) -> None:
-    for done in importer.run(staged_rows(job)):
-        _write_progress(job, done)
+def staged_rows_with_cleaned(job: ImportJob):
+    """``(row_number, {key: text}, cleaned)`` for a validated job: the cleaned values its validation
+    kept for each row (None when they are missing or do not belong to that row)."""
+    path = _cleaned_path(job)
+    if not path.exists():
+        yield from ((number, values, None) for number, values in staged_rows(job))
+        return
+    with path.open(encoding="utf-8") as f:
+        for number, values in staged_rows(job):
+            line = f.readline()
+            cleaned = None
+            if line:
+                kept_number, kept = json.loads(line)
+                cleaned = kept if kept_number == number else None
+            yield number, values, cleaned
+
+
+def _run(job: ImportJob, importer, keep_cleaned: bool = False) -> None:
+    """Run the importer over the staged rows; when validating with ``keep_cleaned``, the values
+    of the accepted rows are written for the commit (discarded when any row is rejected)."""
+    if importer.write:
+        for done in importer.run(staged_rows_with_cleaned(job)):
+            _write_progress(job, done)
+        return
+    out = _cleaned_path(job).open("w", encoding="utf-8") if keep_cleaned else None
+    try:
+        for done in importer.run(staged_rows(job)):
+            if out is not None and not importer.report.count:
+                out.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in importer.cleaned)
+            importer.cleaned.clear()
+            _write_progress(job, done)
+    finally:
+        if out is not None:
+            out.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +267,7 @@ def validate_import(job_id: int) -> ImportJob:
             if total == 0:
                 importer.report.add(None, "", None, "no_rows", _("文件中没有数据行：请从第2行起填写数据。"))
             else:
-                _run(job, importer)
+                _run(job, importer, keep_cleaned=True)
     except SheetError as exc:
         importer.report.add(None, "", None, exc.code, exc.message)
     except Exception as exc:
@@ -244,7 +286,7 @@ def validate_import(job_id: int) -> ImportJob:
     job.validated_at = timezone.now()
     if not ok:
         job.finished = job.validated_at
-        _staged_path(job).unlink(missing_ok=True)
+        _remove_staged(job)
     job.save()
     _clear_progress(job)
     return job
@@ -308,7 +350,7 @@ def commit_import(job_id: int) -> ImportJob:
         return _fail(job, _("导入失败，未写入任何数据：%(e)s") % {"e": exc})
     finally:
         _clear_progress(job)
-    _staged_path(job).unlink(missing_ok=True)
+    _remove_staged(job)
     return job
 
 
@@ -321,5 +363,5 @@ def _fail(job: ImportJob, message: str, report: Report | None = None) -> ImportJ
         job.error_count = report.count
     job.save()
     _clear_progress(job)
-    _staged_path(job).unlink(missing_ok=True)
+    _remove_staged(job)
     return job

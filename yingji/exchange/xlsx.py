@@ -112,6 +112,7 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _READ_BYTES = 1 << 17
+_DIGITS = "0123456789"
 
 
 def _parser(start, end, data):
@@ -271,13 +272,24 @@ def _sheet_rows(zf, sheet: str, shared: list[str]):
     value: str | None = None
     skip = 0
 
+    locals_: dict[str, str] = {}  # tag → local name
+    columns: dict[str, int] = {}  # cell reference letters → column number
+
     def start(tag, attrs):
         nonlocal row, row_number, cell_type, column, value, text, skip
-        local = tag[tag.rfind("}") + 1 :]
+        local = locals_.get(tag)
+        if local is None:
+            local = locals_[tag] = tag[tag.rfind("}") + 1 :]
         if local == "c":
             cell_type = attrs.get("t", "n")
             ref = attrs.get("r")
-            column = _column_number(ref) if ref else len(row) + 1
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = _column_number(letters)
+            else:
+                column = len(row) + 1
             value = None
         elif local == "v" or (local == "t" and not skip):
             text = []
@@ -290,7 +302,7 @@ def _sheet_rows(zf, sheet: str, shared: list[str]):
 
     def end(tag):
         nonlocal value, text, skip
-        local = tag[tag.rfind("}") + 1 :]
+        local = locals_[tag]
         if local == "v" or (local == "t" and text is not None):
             joined = "".join(text)
             value = joined if value is None else value + joined
