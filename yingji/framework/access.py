@@ -64,7 +64,7 @@ def assignments_of(user):
         return ()
     cached = getattr(user, "_yingji_assignments", None)
     if cached is None:
-        cached = tuple(user.role_assignments.select_related("place").all())
+        cached = tuple(user.role_assignments.select_related("place").defer("place__boundary"))
         user._yingji_assignments = cached
     return cached
 

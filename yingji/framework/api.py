@@ -53,8 +53,14 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
         qs = self.queryset.model.objects.visible_to(self.request.user, action)
-        related = registry.get(self.queryset.model).list_select_related
-        return qs.select_related(*related) if related else qs
+        return registry.get(self.queryset.model).with_related(qs)
+
+    def filter_queryset(self, queryset):
+        """Filters and ordering shape lists; a detail lookup needs neither (and building the filter
+        set costs more than the query itself)."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def perform_destroy(self, instance):
         delete_object(instance, actor=self.request.user)

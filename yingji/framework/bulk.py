@@ -95,14 +95,19 @@ def insert_rows(model, objs, *, key: str, batch_size: int = 2000) -> list:
         for i in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[i : i + batch_size])
 
-    by_key = {}
     keys = [getattr(obj, key_field.attname) for obj in objs]
-    manager = model._base_manager.using(db)
-    for i in range(0, len(keys), _KEYS_PER_QUERY):
-        batch = keys[i : i + _KEYS_PER_QUERY]
-        by_key.update(
-            manager.filter(**{f"{key_field.attname}__in": batch}).values_list(key_field.attname, "pk")
-        )
+    select = (
+        f"SELECT {ops.quote_name(key_field.column)}, {ops.quote_name(pk.column)} FROM {table} "  # noqa: S608
+        f"WHERE {ops.quote_name(key_field.column)} IN "
+    )
+    by_key = {}
+    with connection.cursor() as cursor:
+        for i in range(0, len(keys), _KEYS_PER_QUERY):
+            batch = keys[i : i + _KEYS_PER_QUERY]
+            params = [key_field.get_db_prep_value(k, connection) for k in batch]
+            cursor.execute(select + "(" + ", ".join(["%s"] * len(params)) + ")", params)
+            for stored_key, stored_pk in cursor.fetchall():
+                by_key[key_field.to_python(stored_key)] = pk.to_python(stored_pk)
     for obj, k in zip(objs, keys, strict=True):
         obj.pk = by_key[k]
         obj._state.adding = False

@@ -28,6 +28,23 @@ class ObjectType:
     api_prefix: str = ""
     extra: dict = field(default_factory=dict)
 
+    def with_related(self, queryset):
+        """``queryset`` joined to the related rows its pages show, without their bulky columns.
+
+        A related place brings its boundary polygon along unless deferred; lists and details
+        only show the place's name and code.
+        """
+        if not self.list_select_related:
+            return queryset
+        queryset = queryset.select_related(*self.list_select_related)
+        bulky = []
+        for path in self.list_select_related:
+            model = self.model
+            for part in path.split("__"):
+                model = model._meta.get_field(part).related_model
+            bulky += [f"{path}__{name}" for name in getattr(model, "bulky_fields", ())]
+        return queryset.defer(*bulky) if bulky else queryset
+
     @property
     def label(self) -> str:
         return self.model._meta.label_lower

@@ -47,8 +47,7 @@ class ObjectTypeMixin(LoginRequiredMixin):
 
     def scoped(self, action=None):
         qs = self.model.objects.visible_to(self.request.user, action or self.action)
-        related = self.object_type.list_select_related
-        return qs.select_related(*related) if related else qs
+        return self.object_type.with_related(qs)
 
     def base_context(self, **extra):
         meta = self.model._meta

@@ -44,6 +44,8 @@ class Place(BaseModel):
 
     scope = Scope(place="self", org_optional=True)
     audit_exclude = ("created", "updated", "boundary")
+    #: columns left out when a place is joined to other records' lists and details
+    bulky_fields = ("boundary",)
 
     class Meta:
         verbose_name = _("行政区划")
