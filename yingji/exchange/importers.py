@@ -930,15 +930,21 @@ class EnterpriseImporter(Importer):
                     pass
             if v.get("regulator"):
                 names.add(v["regulator"])
-        self._existing = {
-            e.uscc: e
-            for e in self.visible(Enterprise, "change")
-            .filter(uscc__in=usccs)
-            .select_related("place", "regulator")
-        }
-        self._taken = set(
-            Enterprise.objects.filter(uscc__in=usccs - self._existing.keys()).values_list("uscc", flat=True)
+        # the keys stored at all first (usually few or none), then those among them the user may change
+        stored = (
+            set(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", flat=True)) if usccs else set()
         )
+        self._existing = (
+            {
+                e.uscc: e
+                for e in self.visible(Enterprise, "change")
+                .filter(uscc__in=stored)
+                .select_related("place", "regulator")
+            }
+            if stored
+            else {}
+        )
+        self._taken = stored - self._existing.keys()
         self.load_places(codes, ids)
         self.load_departments(names)
 
