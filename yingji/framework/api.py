@@ -1,5 +1,7 @@
 """API building blocks: scoped view sets and serializers (policy lives in ``api_policy``)."""
 
+import copy
+
 from rest_framework import serializers, viewsets
 
 from yingji.framework import registry
@@ -10,6 +12,24 @@ from yingji.framework.services import delete_object, save_object
 
 class ScopedSerializer(serializers.ModelSerializer):
     """Writes go through the object type's save service; personal data is masked on the way out."""
+
+    def get_fields(self):
+        """Build the fields from the model once per class, then hand each serializer its own copies.
+
+        DRF re-introspects the model for every serializer instance, which costs more than the rest
+        of a detail read; the fields do not depend on the instance or the request. Simple fields
+        are copied shallowly (each copy is bound to this serializer); nested serializers deeply, so
+        that they see this serializer's context.
+        """
+        cls = type(self)
+        prototypes = cls.__dict__.get("_field_prototypes")
+        if prototypes is None:
+            prototypes = super().get_fields()
+            cls._field_prototypes = prototypes
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in prototypes.items()
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
