@@ -86,7 +86,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def measure_detail_rps(token, database_url, workers=4) -> float:
+def measure_detail_rps(token, database_url, workers=2) -> float:
     import http.client
 
     from yingji.orgs.models import Enterprise
@@ -114,6 +114,7 @@ def measure_detail_rps(token, database_url, workers=4) -> float:
             "--log-level",
             "warning",
             "--no-control-socket",
+            "--preload",  # load the app once, so that every worker is ready when measuring starts
         ],
         env=env,
     )
@@ -195,7 +196,7 @@ def run() -> dict:
             "n": N,
             "db": vendor,
             "clients": 2,
-            "web_workers": 4,
+            "web_workers": 2,
         }
     return results
 

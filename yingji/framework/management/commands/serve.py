@@ -51,6 +51,7 @@ class Command(BaseCommand):
                     "--access-logfile",
                     "-",
                     "--no-control-socket",  # several servers may run on one machine
+                    "--preload",  # import the app once; workers fork ready
                 ]
             )
         ]
