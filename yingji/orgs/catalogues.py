@@ -13,8 +13,6 @@ __all__ = [
     "INDUSTRY_GROUPED_CHOICES",
     "division_section",
     "RISK_FLAGS",
-    "SCALES",
-    "OPERATING_STATUS",
 ]
 
 SECTIONS: dict[str, str] = {
@@ -205,17 +203,4 @@ RISK_FLAGS: list[tuple[str, str]] = [
     ("gas", "燃气"),
     ("construction", "建筑施工"),
     ("road_transport", "危险货物道路运输"),
-]
-
-SCALES: list[tuple[str, str]] = [
-    ("large", "大型"),
-    ("medium", "中型"),
-    ("small", "小型"),
-    ("micro", "微型"),
-]
-
-OPERATING_STATUS: list[tuple[str, str]] = [
-    ("operating", "在营"),
-    ("suspended", "停产整顿"),
-    ("closed", "关闭"),
 ]

@@ -112,8 +112,3 @@ def test_risk_flags():
     }.items():
         assert flags[code] == label
     assert "道路运输" in flags["road_transport"]
-
-
-def test_scales_and_status():
-    assert cat.SCALES == [("large", "大型"), ("medium", "中型"), ("small", "小型"), ("micro", "微型")]
-    assert cat.OPERATING_STATUS == [("operating", "在营"), ("suspended", "停产整顿"), ("closed", "关闭")]
