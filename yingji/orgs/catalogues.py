@@ -1,7 +1,7 @@
 """Static catalogues for enterprises (pure data, no Django).
 
 * GB/T 4754-2017 国民经济行业分类: the 20 sections (门类 A–T) and 97 divisions (大类 01–97);
-* enterprise risk flags, enterprise scales and operating status as ``(code, label)`` choices.
+* enterprise risk flags as ``(code, label)`` choices (scales and operating status are model choices in ``orgs.choices``).
 """
 
 from __future__ import annotations
