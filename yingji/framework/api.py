@@ -31,6 +31,24 @@ class ScopedSerializer(serializers.ModelSerializer):
             for name, field in prototypes.items()
         }
 
+    @classmethod
+    def joined_relations(cls) -> tuple[str, ...]:
+        """The relations this serializer reads beyond their ids (slug fields such as a place's code,
+        nested objects): the API joins exactly these, so a detail read costs one query."""
+        joined = cls.__dict__.get("_joined_relations")
+        if joined is None:
+            joined = tuple(
+                (field.source or name).replace(".", "__")
+                for name, field in cls().get_fields().items()
+                if isinstance(field, serializers.SlugRelatedField)
+                or (
+                    isinstance(field, serializers.BaseSerializer)
+                    and not isinstance(field, serializers.ListSerializer)
+                )
+            )
+            cls._joined_relations = joined
+        return joined
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
@@ -73,7 +91,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
         qs = self.queryset.model.objects.visible_to(self.request.user, action)
-        return registry.get(self.queryset.model).with_related(qs)
+        otype = registry.get(self.queryset.model)
+        serializer_class = self.get_serializer_class()
+        if self.action == "list" or not hasattr(serializer_class, "joined_relations"):
+            # lists keep the object type's joins too: a serializer method may read them per row
+            joined = getattr(serializer_class, "joined_relations", tuple)()
+            return otype.with_related(qs, dict.fromkeys((*otype.list_select_related, *joined)))
+        return otype.with_related(qs, serializer_class.joined_relations())
 
     def filter_queryset(self, queryset):
         """Filters and ordering shape lists; a detail lookup needs neither (and building the filter

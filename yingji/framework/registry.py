@@ -28,17 +28,19 @@ class ObjectType:
     api_prefix: str = ""
     extra: dict = field(default_factory=dict)
 
-    def with_related(self, queryset):
-        """``queryset`` joined to the related rows its pages show, without their bulky columns.
+    def with_related(self, queryset, paths=None):
+        """``queryset`` joined to the related rows its pages show (or ``paths``), without their
+        bulky columns.
 
         A related place brings its boundary polygon along unless deferred; lists and details
         only show the place's name and code.
         """
-        if not self.list_select_related:
+        paths = self.list_select_related if paths is None else tuple(paths)
+        if not paths:
             return queryset
-        queryset = queryset.select_related(*self.list_select_related)
+        queryset = queryset.select_related(*paths)
         bulky = []
-        for path in self.list_select_related:
+        for path in paths:
             model = self.model
             for part in path.split("__"):
                 model = model._meta.get_field(part).related_model
