@@ -220,7 +220,7 @@ WHITENOISE_AUTOREFRESH = TESTING
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "yingji.accounts.authentication.PlatformTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yingji.framework.api_policy.RolePermission"],
