@@ -91,7 +91,8 @@ def write_file(path: Path, n: int, villages: list, offset: int, seed: int = 2026
     from openpyxl import Workbook
 
     from yingji.exchange.importers import EnterpriseImporter
-    from yingji.orgs.catalogues import INDUSTRY_CHOICES, OPERATING_STATUS, RISK_FLAGS, SCALES
+    from yingji.orgs.catalogues import INDUSTRY_CHOICES, RISK_FLAGS
+    from yingji.orgs.choices import OperatingStatus, Scale
     from yingji.utilities.identifiers import make_uscc
 
     rng = random.Random(seed + offset)
@@ -108,8 +109,8 @@ def write_file(path: Path, n: int, villages: list, offset: int, seed: int = 2026
             "name": f"南通市测试{offset + i}号化工有限公司",
             "uscc": make_uscc("9", "1", "320600", f"{offset + i:08d}"),
             "industry": rng.choice(INDUSTRY_CHOICES)[1],
-            "scale": rng.choice(SCALES)[1],
-            "operating_status": rng.choice(OPERATING_STATUS)[1],
+            "scale": str(rng.choice(Scale.labels)),
+            "operating_status": str(rng.choice(OperatingStatus.labels)),
             "address": f"南通市某某路{i % 999 + 1}号",
             "longitude": round(lon, 6),
             "latitude": round(lat, 6),
