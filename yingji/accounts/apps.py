@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("人员与账号")
 
     def ready(self):
+        from django.db.models import Prefetch
+
         from yingji.accounts import filtersets as f
         from yingji.accounts import forms, models, services, tables
         from yingji.accounts.api import serializers as s
@@ -59,6 +61,14 @@ class AccountsConfig(AppConfig):
                     "last_login",
                 ),
                 list_select_related=("person",),
+                list_prefetch_related=(
+                    Prefetch(
+                        "role_assignments",
+                        queryset=models.RoleAssignment.objects.select_related(
+                            "place", "enterprise", "department"
+                        ).defer("place__boundary"),
+                    ),
+                ),
                 search_fields=("username", "first_name", "person__name"),
             )
         )

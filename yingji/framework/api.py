@@ -86,8 +86,6 @@ class PlaceCodeField(serializers.SlugRelatedField):
 class ScopedModelViewSet(viewsets.ModelViewSet):
     """List, detail, create, update and delete of one object type, all through the access filter."""
 
-    object_type_label = ""
-
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
         qs = self.queryset.model.objects.visible_to(self.request.user, action)

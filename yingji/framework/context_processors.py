@@ -9,12 +9,9 @@ def platform(request):
         from yingji.framework.navigation import menu_for
 
         menu = menu_for(user)
-        try:
-            from yingji.messaging.services import unread_count
+        from yingji.messaging.services import unread_count
 
-            unread = unread_count(user)
-        except ImportError:
-            unread = 0
+        unread = unread_count(user)
     return {
         "nav_menu": menu,
         "demo_mode": settings.DEMO_MODE,

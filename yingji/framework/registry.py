@@ -22,6 +22,8 @@ class ObjectType:
     #: write service ``save(obj, *, actor)``; defaults to yingji.framework.services.save_object
     save: object = None
     list_select_related: tuple = ()
+    #: to-many relations the list page shows per row (names or Prefetch objects), fetched once
+    list_prefetch_related: tuple = ()
     #: the global search looks in these fields
     search_fields: tuple = ()
     #: api basename / url prefix, e.g. "enterprises"

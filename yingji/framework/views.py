@@ -47,7 +47,9 @@ class ObjectTypeMixin(LoginRequiredMixin):
 
     def scoped(self, action=None):
         qs = self.model.objects.visible_to(self.request.user, action or self.action)
-        return self.object_type.with_related(qs)
+        qs = self.object_type.with_related(qs)
+        prefetch = self.object_type.list_prefetch_related
+        return qs.prefetch_related(*prefetch) if prefetch else qs
 
     def base_context(self, **extra):
         meta = self.model._meta
