@@ -3,6 +3,7 @@ detail with history, create/edit form, delete. Configured by the object type; on
 full page or, for HTMX requests, just the fragment that changed."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -255,7 +256,7 @@ class SearchView(LoginRequiredMixin, View):
                             "label": otype.model._meta.verbose_name_plural,
                             "rows": rows[: self.per_type],
                             "more": len(rows) > self.per_type,
-                            "list_url": reverse(f"{otype.url_base}_list") + "?q=" + query,
+                            "list_url": reverse(f"{otype.url_base}_list") + "?" + urlencode({"q": query}),
                         }
                     )
         return render(request, "framework/search.html", {"query": query, "groups": groups})
