@@ -14,7 +14,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["place_lookup", "enterprise_api", "enterprise_import"]
+#: Modules under bench/ that are helpers, not benchmarks.
+NOT_BENCHMARKS = {"run", "common", "__init__"}
+
+
+def all_benchmarks() -> list[str]:
+    """Every ``bench/<name>.py`` that defines ``run()``, in name order."""
+    names = []
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        if path.stem not in NOT_BENCHMARKS and "\ndef run(" in path.read_text(encoding="utf-8"):
+            names.append(path.stem)
+    return names
 
 
 def run_one(name: str) -> dict:
@@ -31,7 +41,7 @@ def run_one(name: str) -> dict:
 
 
 def main(argv):
-    names = argv or BENCHMARKS
+    names = argv or all_benchmarks()
     path = ROOT / "bench" / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     for name in names:

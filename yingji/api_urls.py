@@ -21,5 +21,11 @@ urlpatterns = [
     path("", include("yingji.messaging.api.urls")),
     path("", include("yingji.deadlines.api.urls")),
     path("", include("yingji.dashboard.api.urls")),
+    path("", include("yingji.risks.api.urls")),
+    path("", include("yingji.hazards.api.urls")),
+    path("", include("yingji.checklists.api.urls")),
+    path("", include("yingji.reports.api.urls")),
+    path("", include("yingji.resources.api.urls")),
+    path("", include("yingji.materials.api.urls")),
     path("", include(build_router().urls)),
 ]

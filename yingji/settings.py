@@ -73,6 +73,12 @@ INSTALLED_APPS = [
     "yingji.messaging",
     "yingji.deadlines",
     "yingji.exchange",
+    "yingji.risks",
+    "yingji.hazards",
+    "yingji.checklists",
+    "yingji.reports",
+    "yingji.resources",
+    "yingji.materials",
     "yingji.dashboard",
     "yingji.demo",
 ]

@@ -126,6 +126,8 @@ def load_demo(
         builder.officials()
         if users:
             builder.users()
+        for module in _extensions():
+            module.load_demo(seed=seed, counts=builder.counts)
         from yingji.places.services import boundaries_changed
 
         transaction.on_commit(boundaries_changed)
@@ -135,6 +137,33 @@ def load_demo(
         if removed is not None:
             counts["removed"] = removed
         return counts
+
+
+#: Domain modules that add to the demo city, in load order. Each has
+#: ``load_demo(*, seed: int, counts: Counter) -> None`` (called after the places, organisations and users
+#: exist, inside the loading transaction) and ``remove_demo(counts: dict) -> None`` (deletes its rows,
+#: called in reverse order before the core data is removed).
+DEMO_EXTENSIONS = (
+    "yingji.risks.demo",
+    "yingji.hazards.demo",
+    "yingji.checklists.demo",
+    "yingji.reports.demo",
+    "yingji.materials.demo",
+    "yingji.resources.demo",
+)
+
+
+def _extensions() -> list:
+    import importlib
+
+    modules = []
+    for name in DEMO_EXTENSIONS:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
 
 
 @transaction.atomic
@@ -164,6 +193,8 @@ def remove_demo_data() -> dict:
     counts: dict[str, int] = {}
     try:
         with change_context("command"), transaction.atomic():
+            for module in reversed(_extensions()):
+                module.remove_demo(counts)
             counts["users"] = remove_demo_users()
             scoped = Q(place__isnull=False) | Q(enterprise__isnull=False) | Q(department__isnull=False)
             steps = [

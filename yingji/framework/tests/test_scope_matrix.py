@@ -3,7 +3,8 @@ an object outside the user's scope is neither listed, nor readable, nor writable
 is. A meta-test makes sure no registered type escapes the matrix.
 
 Each spec builds an object whose scope place is a given village (`make`), and optionally a create
-payload and a harmless patch for the API.
+payload and a harmless patch for the API. Domain apps keep their specs beside their tests, in
+``yingji/<app>/tests/scope_specs.py`` (``SPECS`` and ``EXEMPT`` dicts), merged in below.
 """
 
 import pytest
@@ -169,6 +170,30 @@ EXEMPT: dict[str, str] = {
     "deadlines.calendarday": "the national holiday calendar has no place: only platform administrators "
     "(global scope) read or write it; covered by yingji/deadlines/tests",
 }
+
+
+def _collect_app_specs() -> None:
+    """Merge ``SPECS``/``EXEMPT`` of every installed yingji app's ``tests/scope_specs.py``."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingji."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.scope_specs")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.scope_specs" and exc.name != f"{config.name}.tests":
+                raise
+            continue
+        clash = (set(module.SPECS) | set(module.EXEMPT)) & (set(SPECS) | set(EXEMPT))
+        assert not clash, f"scope specs defined twice: {clash}"
+        SPECS.update(module.SPECS)
+        EXEMPT.update(module.EXEMPT)
+
+
+_collect_app_specs()
 
 
 def api_types():

@@ -1,0 +1,3 @@
+"""Special API routes of risks under /api/v1/; its view sets are routed from the registry."""
+
+urlpatterns: list = []
