@@ -43,6 +43,10 @@ class Scope:
     enterprise: str | None = None
     department: str | None = None
     org_optional: bool = False
+    #: ``view`` also admits rows placed at an *ancestor* of a place-limited assignment's place (a
+    #: town officer sees the county's and the city's rescue resources, read-only). Other actions are
+    #: never widened. Only for models without an enterprise or department dimension.
+    read_up: bool = False
 
 
 class AccessDenied(Exception):
@@ -95,13 +99,22 @@ def _place_q(scope: Scope, place) -> Q:
     return Q(**{f"{scope.place}__path__startswith": place.path})
 
 
-def _assignment_q(scope: Scope, a) -> Q | None:
+def _ancestor_paths(place) -> list[str]:
+    """The paths of ``place``'s strict ancestors ("a/", "a/b/" for "a/b/c/")."""
+    parts = place.path.split("/")[:-1]
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def _assignment_q(scope: Scope, a, action: str = "view") -> Q | None:
     """The rows one assignment admits, or None when it admits none of this model."""
     q = Q()
     if a.place_id is not None:
         if scope.place is None:
             return None
         q &= _place_q(scope, a.place)
+        if scope.read_up and action == "view" and a.enterprise_id is None and a.department_id is None:
+            field = "path" if scope.place == "self" else f"{scope.place}__path"
+            q = q | Q(**{f"{field}__in": _ancestor_paths(a.place)})
     if a.enterprise_id is not None and not scope.org_optional:
         if scope.enterprise is None:
             return None
@@ -122,7 +135,7 @@ def restrict(queryset, user, action: str = "view"):
             continue
         if ROLES[a.role].global_scope:
             return queryset
-        q = _assignment_q(scope, a)
+        q = _assignment_q(scope, a, action)
         if q is not None:
             if not q:  # an assignment without any limit admits everything
                 return queryset
@@ -142,12 +155,22 @@ def _resolve(obj, path: str):
     return value
 
 
-def _object_matches(scope: Scope, a, obj) -> bool:
+def _object_matches(scope: Scope, a, obj, action: str = "view") -> bool:
     if a.place_id is not None:
         if scope.place is None:
             return False
         place = obj if scope.place == "self" else _resolve(obj, scope.place)
-        if place is None or not place.path.startswith(a.place.path):
+        if place is None:
+            return False
+        below = place.path.startswith(a.place.path)
+        above = (
+            scope.read_up
+            and action == "view"
+            and a.enterprise_id is None
+            and a.department_id is None
+            and a.place.path.startswith(place.path)
+        )
+        if not (below or above):
             return False
     if a.enterprise_id is not None and not scope.org_optional:
         if scope.enterprise is None:
@@ -170,7 +193,7 @@ def allows_object(user, action: str, obj) -> bool:
     for a in assignments_of(user):
         if not role_allows(a.role, action, label):
             continue
-        if ROLES[a.role].global_scope or _object_matches(type(obj).scope, a, obj):
+        if ROLES[a.role].global_scope or _object_matches(type(obj).scope, a, obj, action):
             return True
     return False
 
