@@ -1,2 +1,6 @@
+from yingji.hazards import stats_urls
+
 app_name = "hazards"
-urlpatterns: list = []
+urlpatterns: list = [
+    *stats_urls.urlpatterns,
+]

@@ -1,3 +1,7 @@
-"""Special API routes of hazards under /api/v1/; its view sets are routed from the registry."""
+"""Special API routes of hazards under /api/v1/; the hazard view set is routed from the registry."""
 
-urlpatterns: list = []
+from yingji.hazards.api import stats_urls
+
+urlpatterns: list = [
+    *stats_urls.urlpatterns,
+]
