@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yingji.dashboard import figures, layers
+from yingji.dashboard.overlays import overlays_for
 from yingji.framework.access import can
 from yingji.orgs.catalogues import INDUSTRY_CHOICES
 from yingji.orgs.choices import RISK_FLAGS, OperatingStatus
@@ -127,6 +128,7 @@ def _map_text() -> dict:
         "status": _("经营状态"),
         "detail": _("查看详情"),
         "none": _("无"),
+        "tooMany": _("“{layer}”图层在当前视图内超过 {n} 个点，仅显示前 {n} 个，请放大地图。"),
     }
 
 
@@ -170,6 +172,7 @@ def map_view(request):
         "statuses": {code: str(label) for code, label in OperatingStatus.choices},
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "overlays": overlays_for(user),
         "text": _map_text(),
     }
     context = {"map_config": config, "notice": notice, "scope": scope, "focus": focus}

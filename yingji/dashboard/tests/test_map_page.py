@@ -95,3 +95,25 @@ def test_scope_place_is_the_common_ancestor(region, make_user):
     assert layers.scope_place(user) == region["city"]
     assert layers.scope_place(make_user(Role.PLATFORM_ADMIN)) is None
     assert layers.child_level(None) == "county" and layers.child_level(region["village000"]) == "village"
+
+
+def test_domain_overlays_follow_installed_endpoints_and_view_rights(client, region, make_user, monkeypatch):
+    from yingji.dashboard import overlays
+
+    monkeypatch.setattr(
+        overlays,
+        "OVERLAYS",
+        (
+            overlays.Overlay("firms", "企业点", "map-enterprises", "orgs.enterprise", "#123456"),
+            overlays.Overlay("later", "未安装", "no-such-endpoint", "orgs.enterprise", "#000000"),
+            overlays.Overlay("ghost", "无此模型", "map-places", "nosuch.model", "#000000"),
+        ),
+    )
+    client.force_login(make_user(Role.BUREAU_OFFICER, place=region["county0"]))
+    cfg = config(client.get(reverse("dashboard:map")))
+    assert cfg["overlays"] == [
+        {"code": "firms", "label": "企业点", "url": "/api/v1/map/enterprises/", "colour": "#123456"}
+    ]
+    # a disaster-information officer may not view enterprises: the layer is not offered
+    client.force_login(make_user(Role.DISASTER_INFO_OFFICER, place=region["village000"]))
+    assert config(client.get(reverse("dashboard:map")))["overlays"] == []

@@ -52,7 +52,8 @@
   let pending = 0;
   let failure = "";
   let villageHint = "";
-  function updateHint() { hint.show(failure || (pending ? T.loading : villageHint)); }
+  let overlayHint = "";
+  function updateHint() { hint.show(failure || (pending ? T.loading : villageHint || overlayHint)); }
 
   function fetchGeoJSON(url) {
     pending += 1;
@@ -294,6 +295,46 @@
   const side = document.getElementById("map-side");
   if (side) side.addEventListener("shown.bs.collapse", () => map.invalidateSize());
 
+  // --- Domain overlays (risks, hazards, resources …): scoped GeoJSON points, fetched for the view --
+  // Each feature carries name, url, color and an optional summary line. A layer is fetched when it
+  // is switched on and again after the map moves, for the current bounding box only.
+  const overlays = (cfg.overlays || []).map((o) => ({ ...o, layer: L.layerGroup(), seq: 0, truncated: false }));
+  function overlayPopup(p) {
+    const name = p.url ? `<a class="fw-bold" href="${esc(p.url)}">${esc(p.name)}</a>` : `<b>${esc(p.name)}</b>`;
+    return name + (p.summary ? `<br><span class="text-secondary">${esc(p.summary)}</span>` : "");
+  }
+  function loadOverlay(o) {
+    if (!map.hasLayer(o.layer)) return;
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
+    const seq = ++o.seq;
+    fetchGeoJSON(withParams(o.url, { bbox }))
+      .then((data) => {
+        if (seq !== o.seq) return; // a newer request for this layer is under way
+        o.layer.clearLayers();
+        o.truncated = Boolean(data.truncated);
+        (data.features || []).forEach((f) => {
+          if (!f.geometry || f.geometry.type !== "Point") return;
+          const [lon, lat] = f.geometry.coordinates;
+          L.circleMarker([lat, lon], {
+            renderer: pointRenderer, pane: "yjPoints", radius: 6, weight: 1, color: "#ffffff",
+            fillColor: f.properties.color || o.colour, fillOpacity: 0.9,
+          }).bindPopup(() => overlayPopup(f.properties)).addTo(o.layer);
+        });
+        o.limit = data.limit || (data.features || []).length;
+        refreshOverlayHint();
+      })
+      .catch(() => {});
+  }
+  function refreshOverlayHint() {
+    const cut = overlays.find((x) => x.truncated && map.hasLayer(x.layer));
+    overlayHint = cut ? fmt(T.tooMany, { layer: cut.label, n: cut.limit }) : "";
+    updateHint();
+  }
+  overlays.forEach((o) => {
+    control.addOverlay(o.layer, `${dot(o.colour)}${esc(o.label)}`);
+  });
+
   // --- Wiring ---------------------------------------------------------------------------------
   let moveTimer = null;
   map.on("moveend", () => {
@@ -301,6 +342,7 @@
     moveTimer = setTimeout(() => {
       refreshVillages();
       refreshList();
+      overlays.forEach(loadOverlay);
     }, 200);
   });
   map.on("overlayadd", (event) => {
@@ -314,10 +356,12 @@
     Object.keys(groups).forEach((key) => {
       if (groups[key].layer === event.layer) buildGroup(key);
     });
+    overlays.forEach((o) => { if (o.layer === event.layer) loadOverlay(o); });
     refreshList();
   });
   map.on("overlayremove", (event) => {
     if (placeLayers.village && event.layer === placeLayers.village.layer) refreshVillages();
+    refreshOverlayHint();
     refreshList();
   });
 
