@@ -13,9 +13,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Installs exactly the locked versions; re-runs only when the lock file or pyproject changes.
+# The lock is complete (every transitive package is pinned), hence --no-deps: see requirements-overrides.txt.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -41,7 +42,7 @@ chromium:
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install -q uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+	$(BIN)/uv pip compile pyproject.toml --extra dev --override requirements-overrides.txt -o requirements.lock --python-version 3.11
 
 # Re-copy the pinned front-end libraries (needs Node.js; the copies are committed).
 vendor:
