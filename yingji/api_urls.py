@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("yingji.reports.api.urls")),
     path("", include("yingji.resources.api.urls")),
     path("", include("yingji.materials.api.urls")),
+    path("", include("yingji.warnings.api.urls")),
     path("", include(build_router().urls)),
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "yingji.reports",
     "yingji.resources",
     "yingji.materials",
+    "yingji.warnings",
     "yingji.dashboard",
     "yingji.demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("yingji.reports.urls")),
     path("resources/", include("yingji.resources.urls")),
     path("materials/", include("yingji.materials.urls")),
+    path("warnings/", include("yingji.warnings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("yingji.api_urls")),

@@ -53,9 +53,10 @@ SECTIONS = [
         _("监测预警"),
         "bi-broadcast",
         [
-            (_("预警发布"), None, None, 6),
-            (_("叫应"), None, None, 6),
-            (_("会商研判"), None, None, 6),
+            (_("预警发布"), "warnings:warning_list", "warnings.warning", None),
+            (_("叫应"), "warnings:response_board", "warnings.warning", None),
+            (_("会商研判"), "warnings:consultation_list", "warnings.consultation", None),
+            (_("公众订阅"), "warnings:subscription_list", "warnings.subscription", None),
         ],
     ),
     (

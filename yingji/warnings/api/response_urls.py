@@ -1,0 +1,3 @@
+"""API routes of fan-out and call-and-respond (叫应)."""
+
+urlpatterns: list = []
