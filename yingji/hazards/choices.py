@@ -62,3 +62,26 @@ class DisasterType(models.TextChoices):
     FOREST_FIRE = "forest_fire", _("森林火险隐患")
     BILLBOARD = "billboard", _("户外广告牌等高空设施")
     OTHER = "other", _("其他")
+
+
+class Action(models.TextChoices):
+    """The steps of the closed loop, as recorded on :class:`~yingji.hazards.models.HazardEvent`."""
+
+    REPORT = "report", _("上报")
+    CONFIRM = "confirm", _("确认定级")
+    DISMISS = "dismiss", _("不予认定")
+    ASSIGN = "assign", _("交办整改")
+    PROGRESS = "progress", _("整改进展")
+    RECTIFY = "rectify", _("整改完成")
+    VERIFY = "verify", _("验收通过")
+    REJECT = "reject", _("验收不通过")
+    CLOSE = "close", _("销号")
+    FIX_IMMEDIATELY = "fix_immediately", _("立查立改")
+    SUPERVISE = "supervise", _("挂牌督办")
+    PHOTO = "photo", _("上传照片")
+
+
+class PhotoStage(models.TextChoices):
+    FOUND = "found", _("发现")
+    RECTIFICATION = "rectification", _("整改")
+    VERIFICATION = "verification", _("验收")

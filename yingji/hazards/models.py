@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.access import Scope
 from yingji.framework.models import BaseModel, GeoMixin
-from yingji.hazards.choices import DisasterType, Grade, HazardKind, Source, Status
+from yingji.hazards.choices import Action, DisasterType, Grade, HazardKind, PhotoStage, Source, Status
+from yingji.hazards.criteria import standard_choices
 
 
 class Hazard(GeoMixin, BaseModel):
@@ -92,6 +93,29 @@ class Hazard(GeoMixin, BaseModel):
     review_levels = models.PositiveSmallIntegerField(_("验收层级数"), default=1)
     reviews_passed = models.PositiveSmallIntegerField(_("已通过验收层级"), default=0)
 
+    major_standard = models.CharField(
+        _("重大隐患判定标准"),
+        max_length=20,
+        choices=standard_choices(),
+        blank=True,
+        help_text=_("重大隐患须注明所依据的判定标准（见 yingji/hazards/criteria.py）"),
+    )
+    dismiss_reason = models.TextField(_("不予认定理由"), blank=True)
+    rectification_note = models.TextField(_("整改情况说明"), blank=True)
+    verified_at = models.DateTimeField(_("验收通过时间"), null=True, blank=True)
+    supervised_by = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("挂牌督办单位"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hazards_supervised",
+        help_text=_("挂牌督办的市、县（区）或镇（街道）；挂牌后只能由该级销号"),
+    )
+    supervised_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
+    supervision_due_at = models.DateTimeField(_("督办时限"), null=True, blank=True)
+    supervision_note = models.TextField(_("督办要求"), blank=True)
+
     scope = Scope(place="place", enterprise="enterprise", department="department")
 
     class Meta:
@@ -107,3 +131,112 @@ class Hazard(GeoMixin, BaseModel):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+
+class RectificationPlan(BaseModel):
+    """The 治理方案 of a major hazard: the six elements of 《安全生产事故隐患排查治理暂行规定》第十五条
+    (domain-facts §2), organised by the enterprise's 主要负责人."""
+
+    hazard = models.OneToOneField(
+        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="plan"
+    )
+    goals = models.TextField(_("治理的目标和任务"))
+    methods = models.TextField(_("采取的方法和措施"))
+    funding = models.TextField(_("经费和物资的落实"))
+    organisation = models.TextField(_("负责治理的机构和人员"))
+    schedule = models.TextField(_("治理的时限和要求"))
+    safety_measures = models.TextField(_("安全措施和应急预案"))
+
+    scope = Scope(place="hazard__place", enterprise="hazard__enterprise", department="hazard__department")
+
+    #: the six elements, in the order of the regulation
+    ELEMENTS = ("goals", "methods", "funding", "organisation", "schedule", "safety_measures")
+
+    class Meta:
+        verbose_name = _("隐患治理方案")
+        verbose_name_plural = _("隐患治理方案")
+
+    def __str__(self):
+        return f"{self.hazard.number} 治理方案"
+
+
+class HazardEvent(BaseModel):
+    """One step of a hazard's closed loop: who did what, when, from which state to which (the timeline)."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    scope = Scope(place="hazard__place", enterprise="hazard__enterprise", department="hazard__department")
+
+    class Meta:
+        verbose_name = _("隐患处置记录")
+        verbose_name_plural = _("隐患处置记录")
+        ordering = ("at", "id")
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.get_action_display()}"
+
+
+def _photo_path(instance, filename):
+    from yingji.framework.uploads import stored_name
+
+    ext = filename.rsplit(".", 1)[-1] if "." in filename else "jpg"
+    return stored_name("hazards", ext)
+
+
+class HazardPhoto(BaseModel):
+    """A photo of a hazard at one stage (发现/整改/验收); served only through the scoped photo view."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="photos"
+    )
+    stage = models.CharField(_("阶段"), max_length=14, choices=PhotoStage.choices, default=PhotoStage.FOUND)
+    image = models.ImageField(_("照片"), upload_to=_photo_path, max_length=200)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    event = models.ForeignKey(
+        HazardEvent,
+        verbose_name=_("处置记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope = Scope(place="hazard__place", enterprise="hazard__enterprise", department="hazard__department")
+
+    class Meta:
+        verbose_name = _("隐患照片")
+        verbose_name_plural = _("隐患照片")
+        ordering = ("created", "id")
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.get_stage_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("hazards:photo", args=[self.pk])
