@@ -1,0 +1,489 @@
+"""Call-and-respond (叫应, W4): every responsible person of every targeted place must answer (应).
+
+* :func:`open_acknowledgements` — on publish (run by the fan-out job): one :class:`Acknowledgement` per
+  responsible person per targeted place of the tiers the warning targets (district/town/village; rule
+  in ``targets.py``), due at the call time + ``answer_within`` of the warning level, and the call (叫):
+  a personal message with the answer link over ``CALL_CHANNELS``.
+* :func:`check_responses` — periodic (every minute): an unanswered acknowledgement climbs the stages
+  repeat (again over ``CALL_CHANNELS``) → voice call → escalation (the superior place's responsible
+  persons are told who has not answered), at the minutes of ``RESPONSE_RULES[level]``. Each stage is
+  taken once (conditional update), missed stages are taken in order; nothing happens once the
+  warning is no longer active (updated, cancelled, expired).
+* :func:`acknowledge` / :func:`acknowledge_by_token` — the answer, by the UI, the API or the link.
+* :func:`answer_stats` — answer rate and mean answer time of a place subtree in a month (duty
+  evaluation), :func:`board` / :func:`place_rows` — the live board.
+* :func:`register_response_types` — object types and role grants (called from ``apps.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yingji.framework.access import AccessDenied, allows_object
+from yingji.warnings import conf_response as conf
+from yingji.warnings.models_response import Acknowledgement, AckStage, AckVia
+
+logger = logging.getLogger(__name__)
+
+TIERS = ("district", "town", "village")
+#: whose responsible persons hear of an unanswered call: the tier above, at the parent place
+SUPERIOR_TIER = {"village": "town", "town": "district", "district": "district"}
+STAGE_KEYS = {
+    AckStage.REPEATED: "repeat_after",
+    AckStage.VOICE: "voice_after",
+    AckStage.ESCALATED: "escalate_after",
+}
+
+
+def rule_for(level: str) -> dict:
+    rules = conf.get("RESPONSE_RULES")
+    return rules.get(str(level)) or rules["blue"]
+
+
+def applies(warning) -> bool:
+    """Call-and-respond runs for published alerts and updates, not for cancel notices."""
+    return str(getattr(warning, "msg_type", "Alert")) != "Cancel"
+
+
+def is_active(warning, now=None) -> bool:
+    now = now or timezone.now()
+    return warning.status == "published" and (warning.expires_at is None or warning.expires_at > now)
+
+
+def ack_path(ack) -> str:
+    return reverse("warnings:response_ack_link", args=[ack.token])
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def open_acknowledgements(warning, *, now=None) -> int:
+    """Create the acknowledgement rows of ``warning`` (idempotent) and make the pending calls."""
+    from yingji.accounts.models import Person
+    from yingji.warnings.targets import resolve_area, responsible_rows
+
+    if not applies(warning):
+        return 0
+    now = now or timezone.now()
+    tiers = [t for t in TIERS if t in set(warning.target_groups or ())]
+    created = 0
+    if tiers:
+        area = resolve_area(warning)
+        rows = []
+        for tier in tiers:
+            rows += [(tier, *r) for r in responsible_rows(sorted(area.tier_ids(tier)), tier)]
+        person_ids = {r[1] for r in rows if r[1]}
+        names = {}
+        for i in range(0, len(person_ids), 500):
+            chunk = list(person_ids)[i : i + 500]
+            names.update(dict(Person.objects.filter(id__in=chunk).values_list("id", "name")))
+        user_names = _user_names({r[2] for r in rows if r[2] and not r[1]})
+        existing = set(
+            Acknowledgement.objects.filter(warning=warning).values_list("place_id", "person_id", "user_id")
+        )
+        existing_keys = {(p, pe or f"u{u}") for p, pe, u in existing}
+        called = warning.sent_at or now
+        rule = rule_for(warning.level)
+        due = called + dt.timedelta(minutes=rule["answer_within"])
+        new = []
+        for tier, person_id, user_id, _active, mobile, place_id in rows:
+            key = (place_id, person_id or f"u{user_id}")
+            if key in existing_keys:
+                continue
+            existing_keys.add(key)
+            new.append(
+                Acknowledgement(
+                    warning=warning,
+                    place_id=place_id,
+                    tier=tier,
+                    person_id=person_id,
+                    user_id=user_id,
+                    name=(names.get(person_id) or user_names.get(user_id) or "")[:50],
+                    mobile=(mobile or "")[:20],
+                    called_at=called,
+                    due_at=due,
+                )
+            )
+        if new:
+            with transaction.atomic():
+                Acknowledgement.objects.bulk_create(new, batch_size=1000)
+                from yingji.audit.services import record_bulk
+
+                record_bulk([a for a in new if a.pk])
+            created = len(new)
+    make_calls(warning)
+    return created
+
+
+def _user_names(user_ids) -> dict:
+    from yingji.accounts.models import User
+
+    if not user_ids:
+        return {}
+    return {
+        pk: (f"{last}{first}".strip() or username)
+        for pk, username, first, last in User.objects.filter(id__in=user_ids).values_list(
+            "id", "username", "first_name", "last_name"
+        )
+    }
+
+
+def _send(ack, subject: str, body: str, channels, warning):
+    from yingji.messaging.services import notify
+
+    if ack.person_id is None and ack.user_id is None:
+        return None
+    return notify(
+        actor=None,
+        subject=subject[:200],
+        body=body,
+        persons=[ack.person_id] if ack.person_id else (),
+        users=[ack.user_id] if ack.user_id and not ack.person_id else (),
+        channels=channels,
+        link=ack_path(ack),
+        category="warning",
+        about=warning,
+    )
+
+
+def make_calls(warning) -> int:
+    """The call (叫) of every acknowledgement not yet called: one personal message each, once."""
+    calls = 0
+    for ack in Acknowledgement.objects.filter(warning=warning, stage_at__isnull=True).select_related(
+        "warning"
+    ):
+        with transaction.atomic():
+            if not Acknowledgement.objects.filter(pk=ack.pk, stage_at__isnull=True).update(
+                stage_at=timezone.now()
+            ):
+                continue
+            _send(
+                ack,
+                _("【叫应】%(headline)s") % {"headline": warning.headline},
+                _("请确认收到此预警并落实防御措施：%(path)s") % {"path": ack_path(ack)},
+                conf.get("CALL_CHANNELS"),
+                warning,
+            )
+            calls += 1
+    return calls
+
+
+# --- escalation --------------------------------------------------------------------------------
+
+
+def due_stage(ack, now) -> int:
+    """The stage an unanswered acknowledgement should have reached at ``now``."""
+    rule = rule_for(ack.warning.level)
+    minutes = (now - ack.called_at).total_seconds() / 60
+    stage = AckStage.CALLED
+    for target, key in STAGE_KEYS.items():
+        if minutes >= rule[key]:
+            stage = target
+    return int(stage)
+
+
+def check_responses(*, now=None) -> dict:
+    """Take the due repeat / voice / escalation stages of every unanswered acknowledgement."""
+    now = now or timezone.now()
+    done = {"repeat": 0, "voice": 0, "escalate": 0}
+    pending = (
+        Acknowledgement.objects.filter(acknowledged_at__isnull=True, stage__lt=AckStage.ESCALATED)
+        .filter(warning__status="published", warning__expires_at__gt=now)
+        .select_related("warning", "place")
+        .order_by("id")
+    )
+    escalations = defaultdict(list)
+    for ack in pending:
+        if not applies(ack.warning):
+            continue
+        if ack.stage_at is None:
+            make_calls(ack.warning)
+        target = due_stage(ack, now)
+        for stage in range(ack.stage + 1, target + 1):
+            with transaction.atomic():
+                moved = Acknowledgement.objects.filter(
+                    pk=ack.pk, stage=stage - 1, acknowledged_at__isnull=True
+                ).update(stage=stage, stage_at=now)
+                if not moved:
+                    break
+                headline = ack.warning.headline
+                if stage == AckStage.REPEATED:
+                    _send(
+                        ack,
+                        _("【再次叫应】%(headline)s") % {"headline": headline},
+                        _("您尚未确认收到此预警，请立即确认：%(path)s") % {"path": ack_path(ack)},
+                        conf.get("CALL_CHANNELS"),
+                        ack.warning,
+                    )
+                    done["repeat"] += 1
+                elif stage == AckStage.VOICE:
+                    _send(
+                        ack,
+                        _("【语音叫应】%(headline)s") % {"headline": headline},
+                        _("请确认收到预警，按页面或短信链接应答。"),
+                        ("voice",),
+                        ack.warning,
+                    )
+                    done["voice"] += 1
+                else:
+                    escalations[(ack.warning_id, ack.place.parent_id, ack.tier)].append(ack)
+                    done["escalate"] += 1
+    for (_warning_id, parent_id, tier), acks in escalations.items():
+        _escalate(acks, parent_id, tier)
+    return done
+
+
+def superiors(parent_id, tier):
+    """(person_id, user_id, …) rows of the responsible persons above an acknowledgement's place."""
+    from yingji.warnings.targets import responsible_rows
+
+    if parent_id is None:
+        return []
+    return responsible_rows([parent_id], SUPERIOR_TIER[tier])
+
+
+def _escalate(acks, parent_id, tier) -> None:
+    from yingji.messaging.services import notify
+
+    rows = superiors(parent_id, tier)
+    warning = acks[0].warning
+    if not rows:
+        logger.warning(
+            "warning %s: no responsible person above place %s to escalate to", warning.pk, parent_id
+        )
+        return
+    who = "、".join(f"{a.place.name} {a.name or '—'}" for a in acks[:20])
+    if len(acks) > 20:
+        who += _(" 等%(n)d人") % {"n": len(acks)}
+    person_ids = [r[0] for r in rows if r[0]]
+    user_ids = [r[1] for r in rows if r[1] and not r[0]]
+    with transaction.atomic():
+        notify(
+            actor=None,
+            subject=_("【叫应未应答】%(headline)s") % {"headline": warning.headline},
+            body=_("以下责任人超时未应答，请督促落实：%(who)s") % {"who": who},
+            persons=person_ids,
+            users=user_ids,
+            channels=conf.get("ESCALATION_CHANNELS"),
+            link=reverse("warnings:response_detail", args=[warning.pk]),
+            category="warning",
+            about=warning,
+        )
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+def may_answer(actor, ack) -> bool:
+    """The responsible person themselves, or an officer who may change the acknowledgement (e.g. the
+    duty officer recording an answer given by phone)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if ack.user_id and ack.user_id == actor.pk:
+        return True
+    if ack.person_id and getattr(actor, "person_id", None) == ack.person_id:
+        return True
+    return allows_object(actor, "change", ack)
+
+
+def acknowledge(ack, *, actor, via: str = AckVia.UI, now=None) -> Acknowledgement:
+    """Record the answer (应). Idempotent: a second answer keeps the first time."""
+    if via not in AckVia.values:
+        raise ValidationError(_("未知的应答方式。"), code="invalid_via")
+    if via != AckVia.LINK and not may_answer(actor, ack):
+        raise AccessDenied(_("只有该责任人本人或有权限的值班人员可以应答。"), code="permission_denied")
+    now = now or timezone.now()
+    with transaction.atomic():
+        ack = Acknowledgement.objects.select_for_update().select_related("warning", "place").get(pk=ack.pk)
+        if ack.acknowledged_at is not None:
+            return ack
+        ack.acknowledged_at = now
+        ack.via = via
+        ack.acknowledged_by = actor if getattr(actor, "pk", None) else None
+        ack.save(update_fields=["acknowledged_at", "via", "acknowledged_by", "updated"])
+    return ack
+
+
+def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
+    """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``."""
+    ack = Acknowledgement.objects.filter(token=str(token or "")[:40]).first() if token else None
+    if ack is None:
+        raise ValidationError(_("应答链接无效或已失效，请联系值班室。"), code="invalid_token")
+    return acknowledge(ack, actor=actor, via=via, now=now)
+
+
+# --- board and statistics ----------------------------------------------------------------------
+
+
+def _summary_annotations(now):
+    return {
+        "total": Count("id"),
+        "answered": Count("id", filter=Q(acknowledged_at__isnull=False)),
+        "in_time": Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("due_at"))),
+        "overdue": Count("id", filter=Q(acknowledged_at__isnull=True, due_at__lt=now)),
+        "escalated": Count("id", filter=Q(acknowledged_at__isnull=True, stage=AckStage.ESCALATED)),
+        "called_at": Min("called_at"),
+        "last_answer": Max("acknowledged_at"),
+    }
+
+
+def board(user, *, now=None, days: int = 7) -> list[dict]:
+    """Per warning with acknowledgements in the user's scope (active ones, or called in the last
+    ``days``): totals, answered, in time, overdue, escalated, answer rate."""
+    from yingji.warnings.models import Warning
+
+    now = now or timezone.now()
+    qs = Acknowledgement.objects.visible_to(user).filter(
+        Q(warning__status="published", warning__expires_at__gt=now)
+        | Q(called_at__gte=now - dt.timedelta(days=days))
+    )
+    rows = list(qs.values("warning_id").annotate(**_summary_annotations(now)).order_by("-called_at"))
+    warnings = Warning.objects.in_bulk([r["warning_id"] for r in rows])
+    out = []
+    for r in rows:
+        w = warnings.get(r["warning_id"])
+        if w is None:
+            continue
+        r["warning"] = w
+        r["active"] = is_active(w, now)
+        r["rate"] = r["answered"] / r["total"] if r["total"] else None
+        out.append(r)
+    return out
+
+
+def place_rows(warning, user, *, now=None) -> list[dict]:
+    """The live board of one warning: per place its acknowledgements (who, when, stage), in scope."""
+    now = now or timezone.now()
+    acks = (
+        Acknowledgement.objects.visible_to(user)
+        .filter(warning=warning)
+        .select_related("place")
+        .defer("place__boundary")
+        .order_by("place__path", "tier", "name", "id")
+    )
+    places: dict[int, dict] = {}
+    for ack in acks:
+        row = places.setdefault(
+            ack.place_id, {"place": ack.place, "tier": ack.tier, "acks": [], "answered": 0, "total": 0}
+        )
+        ack.overdue = ack.acknowledged_at is None and ack.due_at < now
+        ack.may_answer = may_answer(user, ack)
+        row["acks"].append(ack)
+        row["total"] += 1
+        row["answered"] += ack.acknowledged_at is not None
+    return list(places.values())
+
+
+def _month_range(month):
+    if isinstance(month, str):
+        year, mon = (int(x) for x in month.split("-")[:2])
+    elif isinstance(month, tuple):
+        year, mon = month
+    else:
+        year, mon = month.year, month.month
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, mon, 1, tzinfo=tz)
+    end = dt.datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def answer_stats(place, month) -> dict:
+    """叫应 records for the duty evaluation: acknowledgements of ``place``'s subtree called in ``month``
+    (``"2026-07"``, a date, or ``(year, month)``): total, answered, in time, answer rate, in-time rate
+    and the mean answer time in seconds (answered ones)."""
+    start, end = _month_range(month)
+    qs = Acknowledgement.objects.filter(
+        place__path__startswith=place.path, called_at__gte=start, called_at__lt=end
+    )
+    agg = qs.aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        in_time=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("due_at"))),
+        escalated=Count("id", filter=Q(stage=AckStage.ESCALATED)),
+    )
+    durations = [
+        (answered - called).total_seconds()
+        for called, answered in qs.filter(acknowledged_at__isnull=False).values_list(
+            "called_at", "acknowledged_at"
+        )
+    ]
+    total = agg["total"]
+    agg["answer_rate"] = agg["answered"] / total if total else None
+    agg["in_time_rate"] = agg["in_time"] / total if total else None
+    agg["mean_answer_seconds"] = sum(durations) / len(durations) if durations else None
+    return agg
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def register_response_types() -> None:
+    """Object types (pages, API, export, scope matrix) and the role grants of the W4 models."""
+    from yingji.framework.registry import ObjectType, register
+    from yingji.framework.roles import ADD, ALL, CHANGE, READ, VIEW, Role, grant
+    from yingji.warnings import response_views as views
+    from yingji.warnings.api import response_views as api
+    from yingji.warnings.models_response import VulnerableContact
+
+    register(
+        ObjectType(
+            model=Acknowledgement,
+            filterset=views.AcknowledgementFilterSet,
+            table=views.AcknowledgementTable,
+            serializer=api.AcknowledgementSerializer,
+            viewset=api.AcknowledgementViewSet,
+            section="warning",
+            api_prefix="warning-acks",
+            detail_fields=(
+                "warning",
+                "place",
+                "tier",
+                "name",
+                "mobile",
+                "called_at",
+                "due_at",
+                "stage",
+                "acknowledged_at",
+                "via",
+                "acknowledged_by",
+            ),
+            list_select_related=("warning", "place"),
+            search_fields=("name",),
+            extra={"read_only": True},
+        )
+    )
+    register(
+        ObjectType(
+            model=VulnerableContact,
+            filterset=views.VulnerableContactFilterSet,
+            table=views.VulnerableContactTable,
+            form=views.VulnerableContactForm,
+            serializer=api.VulnerableContactSerializer,
+            viewset=api.VulnerableContactViewSet,
+            section="warning",
+            api_prefix="vulnerable-contacts",
+            detail_fields=("name", "group", "place", "mobile", "guardian_name", "guardian_mobile", "note"),
+            list_select_related=("place",),
+            search_fields=("name", "guardian_name"),
+        )
+    )
+    # 叫应 records: officers of the place and the responsible persons themselves see them; bureau and
+    # duty officers may record an answer for someone (change). Rows are created by the system only.
+    for role in (Role.BUREAU_OFFICER, Role.DUTY_OFFICER):
+        grant(role, "warnings.acknowledgement", {VIEW, CHANGE})
+    for role in (Role.LEADER, Role.GRID_WORKER, Role.DISASTER_INFO_OFFICER, Role.DEPARTMENT_OFFICER):
+        grant(role, "warnings.acknowledgement", READ)
+    # 特殊群体联系人: kept by the village (grid workers) and the bureau.
+    grant(Role.BUREAU_OFFICER, "warnings.vulnerablecontact", ALL)
+    grant(Role.GRID_WORKER, "warnings.vulnerablecontact", {VIEW, ADD, CHANGE})
+    for role in (Role.DUTY_OFFICER, Role.LEADER, Role.DISASTER_INFO_OFFICER):
+        grant(role, "warnings.vulnerablecontact", READ)
