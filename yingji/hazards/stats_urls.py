@@ -1,3 +1,9 @@
 """Routes of the hazard statistics dashboard (``hazards:stats``), kept apart from the workflow pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from yingji.hazards import stats_views
+
+urlpatterns: list = [
+    path("stats/", stats_views.stats_view, name="stats"),
+]

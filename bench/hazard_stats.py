@@ -1,0 +1,284 @@
+"""Benchmark: the hazard statistics dashboard at scale (issue #3).
+
+* ``hazard_stats_p50_ms`` / ``hazard_stats_p95_ms`` — :func:`yingji.hazards.stats.hazard_statistics`
+  (every figure of the dashboard: counts by grade, state, source, industry section and county,
+  rectification and overdue rates, mean and median time to close, 清零 per county) for a city-level
+  bureau officer, through the access filter, on PostgreSQL.
+* ``hazard_stats_raw_sql_p50_ms`` — the same figures from one hand-written SQL query (GROUPING SETS,
+  ``percentile_cont``), the floor of what the database itself needs.
+
+Data: the demo region tree (7 counties, 100 towns, 1,917 villages), ``BENCH_HAZARD_ENTERPRISES``
+enterprises (default 100,000) and ``BENCH_HAZARDS`` hazards (default 1,000,000) written by
+``INSERT … SELECT generate_series`` in PostgreSQL (no ORM rows), then ``ANALYZE``. The throwaway
+database is dropped afterwards. Needs PostgreSQL (``BENCH_POSTGRES``). Run:
+``python bench/hazard_stats.py`` or ``make bench BENCH_ARGS=hazard_stats``.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import percentile, postgres_url, setup_django  # noqa: E402
+
+ENTERPRISES = int(os.environ.get("BENCH_HAZARD_ENTERPRISES", "100000"))
+HAZARDS = int(os.environ.get("BENCH_HAZARDS", "1000000"))
+RUNS = int(os.environ.get("BENCH_HAZARD_STATS_RUNS", "30"))
+DB_NAME = "yingji_bench_hazard_stats"
+
+
+def _load_places(seed: int = 2026) -> None:
+    from yingji.audit.context import change_context
+    from yingji.demo.generator import _Builder
+
+    with change_context("command"):
+        _Builder(seed).places()
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+
+
+def _row_sql(model, given: dict[str, str]) -> tuple[str, str]:
+    """(column list, SELECT expressions) for every concrete column of ``model``: the ``given`` SQL
+    expressions, else NULL, the field's default, or the empty value of its type — so that columns
+    added to the model later do not break the benchmark."""
+    from django.db import models
+
+    columns, values = [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.name in given:
+            expr = given[f.name]
+        elif f.name in ("created", "updated"):
+            expr = "now()"
+        elif f.null:
+            expr = "NULL"
+        elif f.has_default() and not callable(f.default):
+            expr = _literal(f.default)
+        elif isinstance(f, models.BooleanField):
+            expr = "false"
+        elif isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
+            expr = "0"
+        elif isinstance(f, models.CharField | models.TextField):
+            expr = "''"
+        else:
+            raise RuntimeError(f"bench: no value for {model.__name__}.{f.name}")
+        columns.append(f.column)
+        values.append(expr)
+    return ", ".join(columns), ", ".join(values)
+
+
+def _generate(cursor) -> None:
+    """Enterprises and hazards in bulk, in SQL: deterministic (row number driven) spreads of
+    industry, place, status, grade, source and times."""
+    from yingji.hazards.choices import Source, Status
+    from yingji.orgs.catalogues import DIVISIONS
+
+    divisions = "ARRAY[" + ",".join(f"'{d}'" for d in DIVISIONS) + "]"
+    sources = "ARRAY[" + ",".join(f"'{s}'" for s in Source.values) + "]"
+    # weights of the statuses: most hazards closed, some open at every step, a few dismissed
+    status_cycle = (
+        [Status.CLOSED] * 12
+        + [Status.REPORTED, Status.CONFIRMED, Status.ASSIGNED, Status.RECTIFYING]
+        + [Status.RECTIFYING, Status.RECTIFIED, Status.VERIFIED, Status.DISMISSED]
+    )
+    statuses = "ARRAY[" + ",".join(f"'{s}'" for s in status_cycle) + "]"
+    cursor.execute(
+        "CREATE TEMP TABLE bench_villages AS SELECT row_number() OVER (ORDER BY code) AS n, id "
+        "FROM places_place WHERE level = 'village'"
+    )
+    cursor.execute("SELECT count(*) FROM bench_villages")
+    villages = cursor.fetchone()[0]
+    from yingji.hazards.models import Hazard
+    from yingji.orgs.models import Enterprise
+
+    columns, values = _row_sql(
+        Enterprise,
+        {
+            "name": "'压测企业' || g",
+            "uscc": "'B' || lpad(g::text, 17, '0')",
+            "industry": f"({divisions})[1 + (g * 7919) %% {len(DIVISIONS)}]",
+            "place": "v.id",
+            "risk_flags": "','",
+            "employees": "10",
+            "operating_status": "'operating'",
+            "longitude": "120.5 + (g %% 1000) * 0.001",
+            "latitude": "31.7 + (g / 1000 %% 100) * 0.006",
+        },
+    )
+    cursor.execute(
+        f"INSERT INTO orgs_enterprise ({columns}) SELECT {values} FROM generate_series(1, {ENTERPRISES}) AS g "  # noqa: S608 - bench constants
+        f"JOIN bench_villages v ON v.n = 1 + (g * 31) %% {villages}",
+        [],
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_enterprises AS SELECT row_number() OVER (ORDER BY id) AS n, id, place_id "
+        "FROM orgs_enterprise"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_enterprises (n)")
+    # 80 % work-safety hazards of an enterprise (at its village), 20 % disaster-risk hazards of a
+    # village without an enterprise. Found in the last two years; due 30 days after; closed ones
+    # closed 1..60 days after being found.
+    disaster = "g %% 5 = 0"
+    columns, values = _row_sql(
+        Hazard,
+        {
+            "number": "'BH' || lpad(g::text, 10, '0')",
+            "kind": f"CASE WHEN {disaster} THEN 'disaster' ELSE 'work_safety' END",
+            "disaster_type": f"CASE WHEN {disaster} THEN 'waterlogging' ELSE '' END",
+            "source": f"({sources})[1 + (g * 13) %% {len(Source.values)}]",
+            "enterprise": f"CASE WHEN {disaster} THEN NULL ELSE e.id END",
+            "place": f"CASE WHEN {disaster} THEN v.id ELSE e.place_id END",
+            "title": "'压测隐患' || g",
+            "grade": "CASE WHEN g %% 23 = 0 THEN 'major' ELSE 'general' END",
+            "status": "s.status",
+            "found_at": "s.found",
+            "due_at": "s.found + interval '30 days'",
+            "confirmed_at": "CASE WHEN s.status IN ('reported', 'dismissed') THEN NULL "
+            "ELSE s.found + interval '1 day' END",
+            "rectified_at": "CASE WHEN s.status IN ('rectified', 'verified', 'closed') "
+            "THEN s.found + (1 + g %% 50) * interval '1 day' END",
+            "closed_at": "CASE WHEN s.status = 'closed' THEN s.found + (1 + g %% 60) * interval '1 day' "
+            "+ (g %% 24) * interval '1 hour' END",
+            "longitude": "120.5 + (g %% 997) * 0.001",
+            "latitude": "31.7 + (g %% 991) * 0.0006",
+        },
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO hazards_hazard ({columns})
+        SELECT {values}
+        FROM generate_series(1, {HAZARDS}) AS g
+        JOIN bench_enterprises e ON e.n = 1 + (g * 7) %% {ENTERPRISES}
+        JOIN bench_villages v ON v.n = 1 + (g * 17) %% {villages}
+        CROSS JOIN LATERAL (SELECT ({statuses})[1 + (g * 11) %% {len(status_cycle)}] AS status,
+            now() - (g %% 730) * interval '1 day' - (g %% 17) * interval '1 hour' AS found) AS s
+        """,  # noqa: S608 - the benchmark's own constants, no input
+        [],
+    )
+    cursor.execute("ANALYZE")
+
+
+#: The same figures as hazard_statistics for a city-level user (area: the counties), in one query.
+RAW_SQL = """
+WITH h AS (
+    SELECT hz.status, hz.grade, hz.source, hz.due_at, hz.closed_at, hz.found_at,
+           substring(p.path, 14, 12) AS area, e.industry AS division
+    FROM hazards_hazard hz
+    JOIN places_place p ON p.id = hz.place_id
+    LEFT JOIN orgs_enterprise e ON e.id = hz.enterprise_id
+    WHERE p.path LIKE %(prefix)s
+)
+SELECT GROUPING(status, grade, source, area, division) AS g, status, grade, source, area, division,
+       count(*) AS n,
+       count(*) FILTER (WHERE status IN ('reported','confirmed','assigned','rectifying','rectified','verified')
+                        AND grade = 'major') AS open_major,
+       count(*) FILTER (WHERE status IN ('reported','confirmed','assigned','rectifying','rectified','verified')
+                        AND due_at < now()) AS overdue_open,
+       count(*) FILTER (WHERE status = 'closed' AND closed_at > due_at) AS overdue_closed,
+       count(*) FILTER (WHERE due_at IS NOT NULL AND status <> 'dismissed') AS with_deadline,
+       avg(date_part('epoch', closed_at - found_at) / 3600.0) FILTER (WHERE status = 'closed') AS mean_h,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', closed_at - found_at) / 3600.0)
+           FILTER (WHERE status = 'closed') AS median_h
+FROM h
+GROUP BY GROUPING SETS ((status), (grade), (source), (area, status), (division, status), ())
+"""
+
+
+def _officer():
+    from yingji.accounts.models import RoleAssignment, User
+    from yingji.framework.roles import Role, grant, role_allows
+    from yingji.places.models import Place
+
+    if not role_allows(Role.BUREAU_OFFICER, "view", "hazards.hazard"):  # before hazards grants it
+        grant(Role.BUREAU_OFFICER, "hazards.hazard", {"view"})
+    user, _ = User.objects.get_or_create(username="bench-hazard-officer")
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.BUREAU_OFFICER, place=Place.objects.get(level="city")
+    )
+    return User.objects.get(pk=user.pk)
+
+
+def _time(fn, runs: int) -> list[float]:
+    for _ in range(3):  # warm caches
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def run() -> dict:
+    database_url = postgres_url(DB_NAME)
+    if database_url is None:
+        raise SystemExit("hazard_stats needs PostgreSQL (BENCH_POSTGRES)")
+    setup_django(database_url)
+    try:
+        from django.db import connection, transaction
+
+        from yingji.hazards.stats import hazard_statistics
+        from yingji.places.models import Place
+
+        start = time.perf_counter()
+        _load_places()
+        with transaction.atomic(), connection.cursor() as cursor:
+            _generate(cursor)
+        generate_s = time.perf_counter() - start
+        officer = _officer()
+
+        def dashboard():
+            officer.__dict__.pop("_yingji_assignments", None)  # a fresh request: assignments reloaded
+            return hazard_statistics(officer)
+
+        figures = dashboard()
+        assert figures["summary"]["total"] == HAZARDS, figures["summary"]["total"]
+        samples = _time(dashboard, RUNS)
+        prefix = Place.objects.get(level="city").path + "%"
+
+        def raw():
+            with connection.cursor() as cursor:
+                cursor.execute(RAW_SQL, {"prefix": prefix})
+                return cursor.fetchall()
+
+        raw_samples = _time(raw, RUNS)
+        common = {"n": HAZARDS, "db": connection.vendor, "enterprises": ENTERPRISES}
+        return {
+            "hazard_stats_p50_ms": {"value": round(percentile(samples, 50), 1), "unit": "ms", **common},
+            "hazard_stats_p95_ms": {"value": round(percentile(samples, 95), 1), "unit": "ms", **common},
+            "hazard_stats_raw_sql_p50_ms": {
+                "value": round(percentile(raw_samples, 50), 1),
+                "unit": "ms",
+                **common,
+                "generate_s": round(generate_s, 1),
+            },
+        }
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not os.environ.get("BENCH_HAZARD_KEEP"):  # keep only when exploring query plans
+            _drop()
+
+
+def _drop() -> None:
+    import psycopg
+
+    base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    for key, fig in run().items():
+        print(key, fig["value"], fig["unit"], f"n={fig['n']}")
