@@ -74,3 +74,33 @@ class TargetGroup(models.TextChoices):
     SHELTER_KEEPERS = "shelter_keepers", _("避难场所管理人")
     SUBSCRIBERS = "subscribers", _("公众订阅者")
     VULNERABLE = "vulnerable", _("特殊群体")
+
+
+class EventAction(models.TextChoices):
+    """One step of a warning's lifecycle, recorded as a ``WarningEvent``."""
+
+    COMPOSE = "compose", _("编制")
+    EDIT = "edit", _("修改")
+    SUBMIT = "submit", _("提交审核")
+    APPROVE = "approve", _("审核通过")
+    REJECT = "reject", _("退回")
+    PUBLISH = "publish", _("发布")
+    UPDATE = "update", _("更新")
+    CANCEL = "cancel", _("解除")
+    EXPIRE = "expire", _("过期")
+    IMPORT = "import", _("导入")
+
+
+class SubscriptionChannel(models.TextChoices):
+    """How a public subscriber is reached (the same codes as ``messaging.ChannelCode``)."""
+
+    SMS = "sms", _("短信")
+    WECHAT = "wechat", _("微信")
+
+
+class ConsultationKind(models.TextChoices):
+    """会商 sessions: regular (monthly, quarterly) and real-time for a coming or ongoing event (W2)."""
+
+    MONTHLY = "monthly", _("月度会商")
+    QUARTERLY = "quarterly", _("季度会商")
+    REALTIME = "realtime", _("实时会商")
