@@ -186,6 +186,12 @@ def assess(method: str, *, l=None, e=None, c=None, s=None) -> Assessment:  # noq
 def assess_object(obj) -> Assessment:
     """Assess a model instance with the assessment fields (``method``, ``lec_*``, ``ls_*``) and store
     ``score`` and ``level`` on it. Factors of the other method are cleared."""
+    if not obj.accident_types:
+        raise field_error(
+            "accident_types",
+            _("请至少选择一种可能导致的事故类型（GB 6441-1986）。"),
+            "accident_type_required",
+        )
     if obj.method == Method.LEC:
         result = assess(obj.method, l=obj.lec_l, e=obj.lec_e, c=obj.lec_c)
         obj.ls_l = obj.ls_s = None

@@ -196,6 +196,7 @@ class RiskProfile(BaseModel):
     general_count = models.PositiveIntegerField(_("一般风险数"), default=0, editable=False)
     low_count = models.PositiveIntegerField(_("低风险数"), default=0, editable=False)
     site_plan = models.FileField(_("平面布置图"), max_length=200, blank=True, editable=False)
+    site_plan_updated = models.DateTimeField(_("平面图上传时间"), null=True, blank=True, editable=False)
     computed_at = models.DateTimeField(_("定级时间"), null=True, blank=True, editable=False)
     change_due_since = models.DateTimeField(
         _("待报变更起始"),
@@ -207,6 +208,9 @@ class RiskProfile(BaseModel):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope = ENTERPRISE_SCOPE
+    #: the audit snapshot cannot read an empty FileField (yingji.audit.services._plain); uploads are
+    #: logged by ``upload_site_plan`` through ``site_plan_updated``
+    audit_exclude = ("created", "updated", "site_plan")
 
     class Meta:
         verbose_name = _("企业风险等级")

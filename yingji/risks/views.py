@@ -186,14 +186,14 @@ class RecomputeView(LoginRequiredMixin, View):
 
 
 class ListExportView(LoginRequiredMixin, View):
-    """两单: ``?list=risks|measures&format=xlsx|pdf``."""
+    """两单: ``?list=risks|measures&output=xlsx|pdf``."""
 
     def get(self, request, pk):
         from yingji.risks.api.views import _attachment
         from yingji.risks.exports import LISTS, export_list
 
         profile = _scoped(request, RiskProfile, pk)
-        kind, fmt = request.GET.get("list", "risks"), request.GET.get("format", "xlsx")
+        kind, fmt = request.GET.get("list", "risks"), request.GET.get("output", "xlsx")
         if kind not in LISTS or fmt not in ("xlsx", "pdf"):
             raise Http404
         content, content_type, name = export_list(profile.enterprise, kind, fmt)

@@ -120,6 +120,7 @@ class RiskReportSerializer(ScopedSerializer):
             "snapshot",
             *_STAMPS,
         ]
+        validators: list = []  # one periodic report per period: checked by submit_report (code period_reported)
         read_only_fields = [
             *_STAMPS,
             "submitted_at",

@@ -109,7 +109,7 @@ class RiskProfileViewSet(ScopedModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter("list", enum=["risks", "measures"], description="风险清单或管控措施清单"),
-            OpenApiParameter("format", enum=["xlsx", "pdf"]),
+            OpenApiParameter("output", enum=["xlsx", "pdf"]),
         ],
         responses={(200, "application/octet-stream"): bytes},
     )
@@ -117,7 +117,7 @@ class RiskProfileViewSet(ScopedModelViewSet):
     def export(self, request, pk=None):
         """The risk list or control-measure list of the enterprise as Excel or PDF (两单)."""
         profile = _scoped(request, RiskProfile, pk)
-        kind, fmt = request.query_params.get("list", "risks"), request.query_params.get("format", "xlsx")
+        kind, fmt = request.query_params.get("list", "risks"), request.query_params.get("output", "xlsx")
         return list_file_response(profile.enterprise, kind, fmt)
 
     @extend_schema(
@@ -136,7 +136,7 @@ def list_file_response(enterprise, kind, fmt):
     from yingji.risks.exports import LISTS, export_list
 
     if kind not in LISTS or fmt not in ("xlsx", "pdf"):
-        raise DRFValidationError({"list": ["list 须为 risks 或 measures，format 须为 xlsx 或 pdf。"]})
+        raise DRFValidationError({"list": ["list 须为 risks 或 measures，output 须为 xlsx 或 pdf。"]})
     content, content_type, name = export_list(enterprise, kind, fmt)
     return _attachment(content, content_type, name)
 

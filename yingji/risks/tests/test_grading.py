@@ -77,7 +77,11 @@ def test_lec_score_multiplies_table_values():
 
 @pytest.mark.parametrize(
     ("factors", "field"),
-    [({"l": 5, "e": 6, "c": 15}, "lec_l"), ({"l": 6, "e": 4, "c": 15}, "lec_e"), ({"l": 6, "e": 6, "c": 50}, "lec_c")],
+    [
+        ({"l": 5, "e": 6, "c": 15}, "lec_l"),
+        ({"l": 6, "e": 4, "c": 15}, "lec_e"),
+        ({"l": 6, "e": 6, "c": 50}, "lec_c"),
+    ],
 )
 def test_lec_refuses_values_outside_the_tables(factors, field):
     with pytest.raises(ValidationError) as info:
@@ -93,7 +97,9 @@ def test_lec_refuses_missing_factor():
     assert "lec_e" in info.value.error_dict
 
 
-@pytest.mark.parametrize(("l", "s", "field"), [(0, 3, "ls_l"), (6, 3, "ls_l"), (3, 2.5, "ls_s"), (3, None, "ls_s")])
+@pytest.mark.parametrize(
+    ("l", "s", "field"), [(0, 3, "ls_l"), (6, 3, "ls_l"), (3, 2.5, "ls_s"), (3, None, "ls_s")]
+)
 def test_ls_refuses_factors_outside_1_to_5(l, s, field):  # noqa: E741
     with pytest.raises(ValidationError) as info:
         grading.assess("ls", l=l, s=s)
