@@ -51,5 +51,7 @@ def overlays_for(user) -> list[dict]:
         except (LookupError, NoReverseMatch):
             continue
         if can(user, "view", model):
-            out.append({"code": overlay.code, "label": str(overlay.label), "url": url, "colour": overlay.colour})
+            out.append(
+                {"code": overlay.code, "label": str(overlay.label), "url": url, "colour": overlay.colour}
+            )
     return out
