@@ -100,7 +100,7 @@ class HazardsConfig(AppConfig):
             grant(role, event, READ)
             grant(role, photo, {VIEW, ADD})
             grant(role, plan, READ)
-        for role in (Role.DUTY_OFFICER, Role.LEADER, Role.EXPERT):
+        for role in (Role.DUTY_OFFICER, Role.LEADER):
             for label in (hazard, event, photo, plan):
                 grant(role, label, READ)
 

@@ -286,9 +286,13 @@ def _as_due(value):
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        parsed = parse_datetime(value) or parse_date(value)
+        value = value.strip()
+        try:
+            parsed = parse_date(value) if len(value) == 10 else parse_datetime(value)
+        except ValueError:
+            parsed = None
         if parsed is None:
-            raise _field_error("due_at", _("整改期限格式应为 2026-12-31。"), "invalid_value")
+            raise _field_error("due_at", _("期限格式应为 2026-12-31。"), "invalid_value")
         value = parsed
     if isinstance(value, dt.datetime):
         if timezone.is_naive(value):
@@ -320,6 +324,15 @@ def responsible_user(hazard, fallback=None):
     return _actor_user(fallback)
 
 
+def _due_arg(due):
+    """A due time as ``yingji.deadlines`` wants it: the end of a day is passed as that day (a date), so
+    reminders and escalations of day deadlines are sent at 08:00, not at midnight."""
+    from yingji.deadlines import calendar
+
+    day = timezone.localtime(due).date()
+    return day if calendar.end_of_day(day) == due else due
+
+
 def _rectify_rule(hazard) -> str:
     return "hazards.rectify_major" if hazard.grade == Grade.MAJOR else "hazards.rectify_general"
 
@@ -331,7 +344,7 @@ def _track_rectification(hazard, *, actor):
         hazard,
         rule=_rectify_rule(hazard),
         start=None,
-        due=hazard.due_at,
+        due=_due_arg(hazard.due_at),
         actor=None,
         responsible=responsible_user(hazard, actor),
         supervisor=_actor_user(actor),
@@ -778,7 +791,7 @@ def list_for_supervision(hazard, *, actor, level_place, due_at, note=""):
         hazard,
         rule="hazards.supervision",
         start=None,
-        due=due,
+        due=_due_arg(due),
         actor=None,
         responsible=responsible_user(hazard, actor),
         supervisor=_actor_user(actor),

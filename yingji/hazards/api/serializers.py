@@ -90,7 +90,7 @@ class HazardSerializer(ScopedSerializer):
         read_only_fields = [f for f in fields if f not in REPORT_FIELDS]
         extra_kwargs = {
             "source": {"required": False},
-            "title": {"required": False},
+            "title": {"required": False, "allow_blank": True},
             "found_at": {"required": False},
         }
 
