@@ -423,7 +423,7 @@ def hazard_statistics(user, filters: StatsFilters | None = None, *, now: dt.date
     summary["median_close_hours"] = _median_hours(histogram)
     summary["closed_timed"] = totals["closed_timed"]
 
-    base_params = {k: v for k, v in filters.as_dict().items() if k in ("kind", "source", "grade")}
+    base_params = {k: v for k, v in filters.as_dict().items() if k in ("kind", "source", "grade", "place")}
     return {
         "filters": filters.as_dict(),
         "generated_at": now.isoformat(),
