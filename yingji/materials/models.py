@@ -481,6 +481,9 @@ class MovementLine(BaseModel):
     def __str__(self):
         return f"{self.movement.number} {self.item} {self.quantity}"
 
+    def get_absolute_url(self):
+        return self.movement.get_absolute_url()
+
     def save(self, *args, **kwargs):
         if (
             self.pk is not None

@@ -99,7 +99,14 @@ class DocumentFormView(LoginRequiredMixin, View):
         return self.request.GET.dict()
 
     def render_form(self, form, warehouse, status=200):
-        context = {"form": form, "title": self.title, "warehouse": warehouse, "pick": None}
+        hidden = warehouse if "warehouse" not in form.fields else None
+        context = {
+            "form": form,
+            "title": self.title,
+            "warehouse": warehouse,
+            "hidden_warehouse": hidden,
+            "pick": None,
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
