@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.framework.access import AccessDenied, allows_object
+from yingji.framework.errors import field_error
 from yingji.warnings import conf_response as conf
 from yingji.warnings.models_response import Acknowledgement, AckStage, AckVia
 
@@ -317,7 +318,7 @@ def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=
     """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``."""
     ack = Acknowledgement.objects.filter(token=str(token or "")[:40]).first() if token else None
     if ack is None:
-        raise ValidationError(_("应答链接无效或已失效，请联系值班室。"), code="invalid_token")
+        raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
     return acknowledge(ack, actor=actor, via=via, now=now)
 
 
