@@ -100,3 +100,65 @@ SPECS: dict = {
 EXEMPT: dict[str, str] = {}
 
 # --- response (fan-out / 叫应) ---
+
+
+def _response_warning(place):
+    from django.utils import timezone
+
+    from yingji.warnings.models import Warning
+
+    now = timezone.now()
+    return Warning.objects.create(
+        identifier=f"matrix-response-{next(_n)}-{place.code}",
+        warning_type="rainstorm",
+        level="red",
+        headline="矩阵预警",
+        description="矩阵",
+        effective_at=now,
+        expires_at=now + dt.timedelta(hours=2),
+        sent_at=now,
+        status="published",
+        place=place,
+    )
+
+
+def _acknowledgement(place):
+    from django.utils import timezone
+
+    from yingji.warnings.models_response import Acknowledgement
+
+    now = timezone.now()
+    return Acknowledgement.objects.create(
+        warning=_response_warning(place),
+        place=place,
+        tier="village",
+        name="责任人",
+        called_at=now,
+        due_at=now,
+    )
+
+
+def _vulnerable(place):
+    from yingji.warnings.models_response import VulnerableContact
+
+    return VulnerableContact.objects.create(
+        name="特殊群体", group="elderly", place=place, mobile="13812345678"
+    )
+
+
+SPECS.update(
+    {
+        # 叫应 records are created by the system (read-only: list, detail, the answer action)
+        "warnings.acknowledgement": {"make": _acknowledgement},
+        "warnings.vulnerablecontact": {
+            "make": _vulnerable,
+            "create": lambda place: {
+                "name": "新联系人",
+                "group": "disabled",
+                "place": place.code,
+                "mobile": "13900002222",
+            },
+            "patch": {"note": "行动不便"},
+        },
+    }
+)
