@@ -253,9 +253,11 @@ def save_warning(warning: Warning, *, actor, area_places=None) -> Warning:
 
 
 def _locked(warning: Warning) -> Warning:
+    """Lock the row and bring ``warning`` (the caller's instance) up to date with it."""
     fresh = Warning.objects.select_for_update().get(pk=warning.pk)
-    warning.status = fresh.status
-    return fresh
+    for field in Warning._meta.concrete_fields:
+        setattr(warning, field.attname, getattr(fresh, field.attname))
+    return warning
 
 
 @transaction.atomic
@@ -369,7 +371,7 @@ def _follow_up(old: Warning, msg_type: str, *, actor) -> Warning:
 def start_update(old: Warning, *, actor, **changes) -> Warning:
     """Open the update of a published warning: a new draft (msgType Update, references the old one) that
     goes through review and approval; ``changes`` are applied to the copy (level, times, texts …)."""
-    old = Warning.objects.select_for_update().get(pk=old.pk)
+    old = _locked(old)
     if old.status != Status.PUBLISHED or old.msg_type == MsgType.CANCEL:
         _refuse(_("只有已发布的预警可以更新。"))
     _require(actor, "add", old, _("您无权更新该预警。"))
@@ -392,7 +394,7 @@ def start_update(old: Warning, *, actor, **changes) -> Warning:
 def cancel(old: Warning, *, actor, note: str = "") -> Warning:
     """Lift (解除) a published warning: a Cancel document is published at once and the warning becomes
     ``cancelled``. Returns the Cancel document."""
-    old = Warning.objects.select_for_update().get(pk=old.pk)
+    old = _locked(old)
     if old.status != Status.PUBLISHED or old.msg_type == MsgType.CANCEL:
         _refuse(_("只有已发布的预警可以解除。"))
     _require(actor, PUBLISH, old, _("您没有解除预警的权限。"))

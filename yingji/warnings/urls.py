@@ -22,6 +22,7 @@ urlpatterns: list = [
         list_view=views.WarningListView,
         detail_view=views.WarningDetailView,
         edit_view=views.WarningEditView,
+        delete_view=views.WarningDeleteView,
     ),
     path("warnings/<int:pk>/<str:step>/", views.warning_step, name="warning_step"),
     # consultations (W2)

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from lxml import etree
 
 from yingji.framework.access import AccessDenied, can
-from yingji.framework.views import ObjectDetailView, ObjectEditView, ObjectListView, htmx_redirect
+from yingji.framework.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    htmx_redirect,
+)
 from yingji.places.models import Place
 from yingji.warnings import cap, catalogue, lifecycle, services
 from yingji.warnings.choices import Status
@@ -95,6 +101,12 @@ class WarningDetailView(ObjectDetailView):
     def get_object(self, pk):
         return get_object_or_404(self.scoped().select_related("references", "created_by"), pk=pk)
 
+    def base_context(self, **extra):
+        obj = extra.get("object")
+        if obj is not None and not obj.is_editable:  # published history is never edited nor deleted
+            extra["can_change_object"] = extra["can_delete_object"] = False
+        return super().base_context(**extra)
+
     def extra_context(self, obj):
         user = self.request.user
         return {
@@ -119,6 +131,17 @@ class WarningEditView(ObjectEditView):
             catalogue=catalogue.catalogue_json(),
             **extra,
         )
+
+
+class WarningDeleteView(ObjectDeleteView):
+    """Only drafts (and rejected drafts) may be deleted; what was published stays on record."""
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.scoped(), pk=pk)
+        if not obj.is_editable:
+            messages.error(request, _("只有草稿或被退回的预警可以删除。"))
+            return htmx_redirect(request, obj.get_absolute_url())
+        return super().post(request, pk)
 
 
 def _warning_for(request, pk, action="view"):
