@@ -361,7 +361,7 @@ def _material_records():
     Warehouse = warehouse_model()
     if Warehouse is None:
         return []
-    qs = Warehouse.objects.filter(longitude__isnull=False, latitude__isnull=False).order_by()
+    qs = Warehouse.objects.filter(longitude__isnull=False, latitude__isnull=False, is_active=True).order_by()
     out = []
     for pk, lon, lat, path, place_name, place_code, name, level in qs.values_list(
         "pk", "longitude", "latitude", "place__path", "place__name", "place__code", "name", "level"
