@@ -195,7 +195,7 @@ def _team_records():
                 "row": {
                     "name": name,
                     "place_name": place_name,
-                    "kind": kind,
+                    "team_kind": kind,
                     "specialty": specialty,
                     "capabilities": caps,
                     "readiness": readiness,
@@ -293,7 +293,7 @@ def _equipment_records():
                 "row": {
                     "name": name,
                     "place_name": place_name,
-                    "kind": kind,
+                    "equipment_kind": kind,
                     "quantity": qty,
                     "unit": unit,
                     "status": status,
@@ -685,8 +685,8 @@ def search(user, q: Query) -> dict[str, list[dict]]:
         for distance, pk, p in _rank(index, positions, q.longitude, q.latitude, q.limit):
             row = {
                 "id": pk,
-                "kind": kind,
                 **index.rows[p],
+                "kind": kind,
                 "longitude": float(index.lon[p]),
                 "latitude": float(index.lat[p]),
                 "distance_m": round(distance, 1),

@@ -199,7 +199,7 @@
     extra.className = "text-secondary";
     if (kind === "shelter") extra.textContent = `${T.free} ${r.free_capacity}/${r.capacity}`;
     if (kind === "material" && r.available !== undefined) extra.textContent = `${T.available} ${r.available}`;
-    if (kind === "team") extra.textContent = `${cfg.teamKinds[r.kind] || r.kind} · ${cfg.readiness[r.readiness] || r.readiness}`;
+    if (kind === "team") extra.textContent = `${cfg.teamKinds[r.team_kind] || r.team_kind} · ${cfg.readiness[r.readiness] || r.readiness}`;
     if (extra.textContent) item.append(extra);
     if (kind === "material" && r.issue_url) {
       const a = document.createElement("a");
