@@ -180,7 +180,7 @@ def next_number(kind: str, at=None) -> str:
 def _lock(stock_ids) -> dict[int, Stock]:
     """Lock the stock rows (PostgreSQL; in primary-key order) and return them fresh."""
     rows = (
-        Stock.objects.select_for_update()
+        Stock.objects.select_for_update(of=("self",))
         .filter(pk__in=set(stock_ids))
         .select_related("item", "warehouse")
         .order_by("pk")
@@ -709,7 +709,7 @@ def _state(movement: Movement, expected: str, action: str) -> None:
 
 def _locked_movement(movement: Movement) -> Movement:
     return (
-        Movement.objects.select_for_update()
+        Movement.objects.select_for_update(of=("self",))
         .select_related("warehouse__place", "to_warehouse__place")
         .get(pk=movement.pk)
     )
