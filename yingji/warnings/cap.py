@@ -235,11 +235,12 @@ def from_cap_xml(document: bytes, *, actor, place=None):
     """Import a CAP 1.2 document from another issuer as a published warning (origin ``imported``).
 
     The issuing place for scope is ``place`` if given, else the common place of the document's geocodes,
-    else the actor's home place; the actor must be allowed to add warnings there. Severity maps back to
+    else (if the importer may not add there) the importer's own place when it overlaps the area; the
+    actor must be allowed to add warnings there. Severity maps back to
     the level (the catalogue table read backwards), the event text or 11B code to the type. An Update or
     Cancel referencing a known warning marks that one ``updated``/``cancelled``. Returns the warning.
     """
-    from yingji.framework.access import check_object
+    from yingji.framework.access import allows_object, check_object
     from yingji.messaging.services import common_place, home_place
     from yingji.warnings.lifecycle import _event, validate_warning
     from yingji.warnings.models import Warning
@@ -291,10 +292,20 @@ def from_cap_xml(document: bytes, *, actor, place=None):
 
     area = info.find(_N + "area")
     places = _places_for(area) if area is not None else []
+    candidates = [place] if place is not None else []
     if place is None:
-        place = common_place(places) if places else home_place(actor)
-    if place is None:
+        # the common place of the area; else the importer's own place when it overlaps the area
+        if places:
+            candidates.append(common_place(places))
+        home = home_place(actor)
+        if home is not None and (
+            not places or any(p.path.startswith(home.path) or home.path.startswith(p.path) for p in places)
+        ):
+            candidates.append(home)
+    candidates = [c for c in candidates if c is not None]
+    if not candidates:
         _refuse(_("无法确定预警所属地区：文档没有可识别的区划代码。"), "cap_no_place")
+    place = candidates[0]
 
     warning = Warning(
         identifier=identifier[:64],
@@ -338,6 +349,12 @@ def from_cap_xml(document: bytes, *, actor, place=None):
         validate_warning(warning)
     except ValidationError as exc:
         _refuse(_("文档内容不符合规则：%(e)s") % {"e": "；".join(exc.messages)}, "cap_invalid_content")
+    for candidate in candidates:
+        warning.place = candidate
+        if allows_object(actor, "add", warning):
+            break
+    else:
+        warning.place = candidates[0]
     check_object(actor, "add", warning)
     warning.save()
     if places:

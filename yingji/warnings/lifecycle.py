@@ -166,6 +166,10 @@ def _polygon_ring(polygon) -> list | None:
 def validate_warning(warning: Warning) -> None:
     """The rules of a warning's content; raises a ValidationError per field with a stable code."""
     errors = {}
+    for name in ("effective_at", "expires_at", "sent_at"):  # CAP times are whole seconds
+        value = getattr(warning, name)
+        if value is not None and hasattr(value, "microsecond"):
+            setattr(warning, name, value.replace(microsecond=0))
     if (
         warning.warning_type
         and warning.level
@@ -315,7 +319,7 @@ def publish(warning: Warning, *, actor, note: str = "") -> Warning:
     Update, replaces the warning it references."""
     warning = _locked(warning)
     _require(actor, PUBLISH, warning, _("您没有发布预警的权限。"))
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     if warning.expires_at <= now:
         _refuse(_("该预警的失效时间已过，不能发布：请更新失效时间后重新提交。"), code="already_expired")
     old = None
@@ -398,7 +402,7 @@ def cancel(old: Warning, *, actor, note: str = "") -> Warning:
     if old.status != Status.PUBLISHED or old.msg_type == MsgType.CANCEL:
         _refuse(_("只有已发布的预警可以解除。"))
     _require(actor, PUBLISH, old, _("您没有解除预警的权限。"))
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     notice = _follow_up(old, MsgType.CANCEL, actor=actor)
     notice.headline = (_("解除：%(headline)s") % {"headline": old.headline})[:200]
     notice.description = note.strip() or _("%(sender)s解除%(headline)s。") % {
