@@ -29,6 +29,12 @@ from yingji.framework.services import save_object
 
 @transaction.atomic
 def save_plan(plan: CheckPlan, *, actor) -> CheckPlan:
+    """Create or change a plan; its responsible person must be one the actor may see."""
+    if plan.responsible_id is not None:
+        from yingji.accounts.models import Person
+
+        if not Person.objects.visible_to(actor, "view").filter(pk=plan.responsible_id).exists():
+            raise field_error("responsible", _("所选责任人不存在或不在您的管辖范围内。"), "does_not_exist")
     return save_object(plan, actor=actor)
 
 

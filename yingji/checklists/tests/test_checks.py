@@ -198,3 +198,18 @@ def test_api_plans_items_records_and_missed(api, shop):
         }
     ]
     assert rows[0]["last_check"] is not None
+
+
+def test_a_plan_names_only_a_responsible_person_the_enterprise_may_see(api, shop):
+    from yingji.accounts.models import Person
+
+    own = Person.objects.create(name="赵安全", place=shop["enterprise"].place, enterprise=shop["enterprise"])
+    foreign = Person.objects.create(name="钱外人", place=shop["other"].place, enterprise=shop["other"])
+    client = api(shop["user"])
+    body = {"enterprise": shop["enterprise"].pk, "name": "日检", "post": "保管员", "frequency": "daily"}
+    refused = client.post("/api/v1/check-plans/", {**body, "responsible": foreign.pk}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["responsible"][0]["code"] == "does_not_exist"
+    assert (
+        client.post("/api/v1/check-plans/", {**body, "responsible": own.pk}, format="json").status_code == 201
+    )
