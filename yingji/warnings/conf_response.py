@@ -48,6 +48,8 @@ ESCALATION_CHANNELS = ("inapp", "sms")
 #: Fan-out: recipients written per transaction, and the worker's lease on a job.
 FANOUT_BATCH = 50_000
 FANOUT_LEASE_SECONDS = 600
+#: SQLite page cache while a fan-out writes (KiB; 0 keeps the connection's default of 2 MB).
+FANOUT_SQLITE_CACHE_KIB = 262_144
 #: Deliveries handed to the senders per task.
 DISPATCH_BATCH = 1000
 

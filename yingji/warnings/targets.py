@@ -33,7 +33,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -217,17 +216,11 @@ class Resolution:
         elif group not in self.groups[i].split(","):
             self.groups[i] += "," + group
 
-    def fingerprint(self) -> int:
-        crc = 0
-        for channel, address, *_rest in self.rows:
-            crc = zlib.crc32(f"{channel}|{address}\n".encode(), crc)
-        return crc
-
     def group_counts(self) -> Counter:
         counts = Counter()
-        for g in self.groups:
+        for g, n in Counter(self.groups).items():
             for one in g.split(","):
-                counts[one] += 1
+                counts[one] += n
         return counts
 
 
@@ -362,26 +355,43 @@ def _shelter_rows(place_ids):
 
 
 def _subscriber_rows(res: Resolution, channels, place_ids):
+    """Public subscribers: the big group (up to millions), so rows come from a plain cursor and are
+    added inline (no method call or model row per subscriber)."""
+    from django.db import connection
+
     try:
         Subscription = apps.get_model("warnings", "Subscription")
     except LookupError:
         return
-    wanted = set(channels)
+    wanted = {c for c in channels if c in PERSON_MOBILE_CHANNELS}
+    if not wanted:
+        return
     group = "subscribers"
+    index, rows, groups, unreachable = res.index, res.rows, res.groups, res.unreachable
+    base = Subscription.objects.filter(active=True, confirmed=True).values_list(
+        "channel", "address", "place_id"
+    )
     for chunk in chunks(place_ids):
-        for channel, address, place_id in (
-            Subscription.objects.filter(place_id__in=chunk, active=True, confirmed=True)
-            .order_by("id")
-            .values_list("channel", "address", "place_id")
-            .iterator(chunk_size=20_000)
-        ):
-            if channel not in wanted:
-                continue
-            mobile = normalise_mobile(address)
-            if mobile:
-                res.add(channel, mobile, None, None, place_id, group)
-            else:
-                res.unreachable[(place_id, channel, group)] += 1
+        sql, params = base.filter(place_id__in=chunk).order_by("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(50_000):
+                for channel, address, place_id in batch:
+                    if channel not in wanted:
+                        continue
+                    if not (len(address) == 11 and address.isdigit() and address[0] == "1"):
+                        address = normalise_mobile(address)
+                        if not address:
+                            unreachable[(place_id, channel, group)] += 1
+                            continue
+                    key = (channel, address)
+                    i = index.get(key)
+                    if i is None:
+                        index[key] = len(rows)
+                        rows.append((channel, address, None, None, place_id))
+                        groups.append(group)
+                    elif group not in groups[i].split(","):
+                        groups[i] += "," + group
 
 
 def _vulnerable_rows(village_ids):
