@@ -57,6 +57,15 @@ class AssessedFormMixin:
 _ASSESSMENT = ["accident_types", "method", "lec_l", "lec_e", "lec_c", "ls_l", "ls_s"]
 
 
+def _single_enterprise(form):
+    """Pre-select the enterprise when the user may pick only one (an enterprise user)."""
+    field = form.fields.get("enterprise")
+    if field is not None and not form.instance.pk and not form.initial.get("enterprise"):
+        choices = list(field.queryset[:2])
+        if len(choices) == 1:
+            form.initial["enterprise"] = choices[0].pk
+
+
 class RiskPointForm(AssessedFormMixin, ScopedModelForm):
     class Meta:
         model = RiskPoint
@@ -78,6 +87,7 @@ class RiskPointForm(AssessedFormMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_factors()
+        _single_enterprise(self)
 
 
 class ControlMeasureForm(ScopedModelForm):
@@ -104,6 +114,7 @@ class RiskReportForm(ScopedModelForm):
         from yingji.risks.reporting import current_period
 
         self.fields["period"].initial = current_period()
+        _single_enterprise(self)
         self.fields["period"].help_text = _("定期报告填写报告期；变更报告可留空（取当前报告期）")
 
 

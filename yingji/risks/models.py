@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.framework.access import Scope
 from yingji.framework.fields import FlagsField
 from yingji.framework.models import BaseModel
+from yingji.orgs.choices import RISK_FLAGS
 from yingji.risks.choices import (
     ACCIDENT_TYPES,
     LEVEL_COLOURS,
@@ -189,7 +190,7 @@ class RiskProfile(BaseModel):
     base_level = models.CharField(
         _("风险点最高等级"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW, editable=False
     )
-    raised_by = FlagsField(_("上调依据标记"), editable=False)
+    raised_by = FlagsField(_("上调依据标记"), flag_choices=RISK_FLAGS, editable=False)
     reason = models.CharField(_("定级理由"), max_length=300, blank=True, editable=False)
     major_count = models.PositiveIntegerField(_("重大风险数"), default=0, editable=False)
     large_count = models.PositiveIntegerField(_("较大风险数"), default=0, editable=False)
