@@ -54,6 +54,9 @@ FINGERPRINT_INTERVAL_S = 10.0
 #: Depth of the region tree (市 0, 县 1, 镇 2, 村 3).
 TREE_DEPTH = 4
 _REL_SLACK = 1e-9
+_ABS_SLACK = 1e-14
+_STRIDE = 16
+_SAMPLE_FROM = 4096
 
 _CAP_BITS = {code: 1 << i for i, (code, _label) in enumerate(CAPABILITIES)}
 _FIELD_BITS = {code: 1 << i for i, (code, _label) in enumerate(EXPERT_FIELDS)}
@@ -104,6 +107,7 @@ class KindIndex:
     place_code: np.ndarray
     dept: np.ndarray  # owning department id, 0 when none
     attrs: dict[str, np.ndarray] = field(default_factory=dict)
+    vocab: dict[str, dict[str, int]] = field(default_factory=dict)  # string attribute → its codes
     rows: list[dict] = field(default_factory=list)  # what a result shows, by position
     version: int = 0
     fingerprint: tuple = ()
@@ -130,20 +134,24 @@ def _build(kind: str, records: list[dict]) -> KindIndex:
     lon = np.array([r["lon"] for r in records], dtype=float)
     lat = np.array([r["lat"] for r in records], dtype=float)
     attr_names = [k for k in (records[0] if records else {}) if k.startswith("a_")]
-    attrs = {}
+    attrs, vocab = {}, {}
     for name in attr_names:
         values = [r[name] for r in records]
-        attrs[name[2:]] = np.array(values, dtype=np.int64 if isinstance(values[0], int) else object)
+        if not isinstance(values[0], int):  # strings become small codes: comparing ints is fast
+            words = vocab[name[2:]] = {}
+            values = [words.setdefault(v, len(words)) for v in values]
+        attrs[name[2:]] = np.array(values, dtype=np.int64)
     return KindIndex(
         kind=kind,
         ids=np.array([r["id"] for r in records], dtype=np.int64),
-        xyz=unit_vectors(lon, lat).reshape(n, 3),
+        xyz=np.ascontiguousarray(unit_vectors(lon, lat).reshape(n, 3)),
         lon=lon,
         lat=lat,
         anc=anc,
         place_code=place_code,
         dept=np.array([r["dept"] or 0 for r in records], dtype=np.int64),
         attrs=attrs,
+        vocab=vocab,
         rows=[r["row"] for r in records],
     )
 
@@ -575,23 +583,26 @@ def _filter_mask(index: KindIndex, q: Query) -> np.ndarray | None:
     a = index.attrs
     mask = None
 
+    def code(attr: str, value: str) -> int:
+        return index.vocab.get(attr, {}).get(value, -1)
+
     def both(m):
         nonlocal mask
         mask = m if mask is None else (mask & m)
 
     if index.kind == "team":
         if q.team_kind:
-            both(a["kind"] == q.team_kind)
+            both(a["kind"] == code("kind", q.team_kind))
         if q.capability:
             both((a["caps"] & _CAP_BITS.get(q.capability, 0)) != 0)
         if q.readiness:
-            both(a["readiness"] == q.readiness)
+            both(a["readiness"] == code("readiness", q.readiness))
     elif index.kind == "expert":
         if q.specialty:
             both((a["fields"] & _FIELD_BITS.get(q.specialty, 0)) != 0)
     elif index.kind == "equipment":
         if q.equipment_kind:
-            both(a["kind"] == q.equipment_kind)
+            both(a["kind"] == code("kind", q.equipment_kind))
     elif index.kind == "shelter":
         if q.capacity:
             both(a["free"] >= q.capacity)
@@ -599,17 +610,38 @@ def _filter_mask(index: KindIndex, q: Query) -> np.ndarray | None:
 
 
 def _candidates(index: KindIndex, qxyz: np.ndarray, mask: np.ndarray | None, limit: int) -> np.ndarray:
-    """Positions of the rows that can be among the ``limit`` nearest admitted rows (a superset by
-    at most the floating-point near-ties)."""
-    positions = np.arange(len(index)) if mask is None else np.flatnonzero(mask)
-    if positions.size == 0 or limit <= 0:
-        return positions[:0]
-    diff = index.xyz[positions] - qxyz
-    chord2 = np.einsum("ij,ij->i", diff, diff)
-    if positions.size <= limit:
-        return positions
+    """Positions of the rows that can be among the ``limit`` nearest admitted rows: a superset by at
+    most the floating-point near-ties (squared chord ``2 - 2 p·q`` carries an absolute error below
+    1e-15; the slack admits 1e-14 plus a relative 1e-9)."""
+    if limit <= 0 or len(index) == 0:
+        return np.arange(0)
+    chord2 = 2.0 - 2.0 * (index.xyz @ qxyz)
+    if mask is not None:
+        admitted = int(np.count_nonzero(mask))
+        if admitted == 0:
+            return np.arange(0)
+        if admitted < len(index):
+            chord2 = np.where(mask, chord2, np.inf)
+        if admitted <= limit:
+            return np.flatnonzero(mask)
+    elif len(index) <= limit:
+        return np.arange(len(index))
+    if chord2.size >= _SAMPLE_FROM:
+        # The limit-th smallest of every STRIDE-th row bounds the limit-th smallest of all from
+        # above, so the rows under it hold the answer; partition only those (exact, ~STRIDE×limit).
+        sample = chord2[::_STRIDE]
+        if sample.size > limit:
+            bound = np.partition(sample, limit - 1)[limit - 1]
+            if np.isfinite(bound):
+                near = np.flatnonzero(chord2 <= bound)
+                values = chord2[near]
+                kth = np.partition(values, limit - 1)[limit - 1]
+                cut = kth * (1 + _REL_SLACK) + _ABS_SLACK
+                if cut <= bound:
+                    return near[values <= cut]
+                return np.flatnonzero(chord2 <= cut)
     kth = np.partition(chord2, limit - 1)[limit - 1]
-    return positions[chord2 <= kth * (1 + _REL_SLACK) + 1e-30]
+    return np.flatnonzero(chord2 <= kth * (1 + _REL_SLACK) + _ABS_SLACK)
 
 
 def _rank(index: KindIndex, positions, lon: float, lat: float, limit: int) -> list[tuple[float, int, int]]:
@@ -626,16 +658,19 @@ def _available(item: int) -> dict[int, Decimal]:
     return {int(k): Decimal(v) for k, v in available_by_warehouse(item).items()}
 
 
-def _detail_url(kind: str, pk: int) -> str:
-    names = {
-        "team": "resources:team_detail",
-        "expert": "resources:expert_detail",
-        "equipment": "resources:equipment_detail",
-        "shelter": "resources:shelter_detail",
-        "material": "materials:warehouse_detail",
-    }
+_URL_NAMES = {
+    "team": "resources:team_detail",
+    "expert": "resources:expert_detail",
+    "equipment": "resources:equipment_detail",
+    "shelter": "resources:shelter_detail",
+    "material": "materials:warehouse_detail",
+}
+
+
+def _url_pattern(kind: str) -> str:
+    """The detail url of ``kind`` with ``{id}`` for the id ("" when the page does not exist)."""
     try:
-        return reverse(names[kind], args=[pk])
+        return reverse(_URL_NAMES[kind], args=[0]).replace("/0/", "/{id}/")
     except NoReverseMatch:
         return ""
 
@@ -681,6 +716,7 @@ def search(user, q: Query) -> dict[str, list[dict]]:
             has = np.isin(index.ids, stocked)
             mask = has if mask is None else (mask & has)
         positions = _candidates(index, qxyz, mask, q.limit)
+        url = _url_pattern(kind)
         results = []
         for distance, pk, p in _rank(index, positions, q.longitude, q.latitude, q.limit):
             row = {
@@ -690,7 +726,7 @@ def search(user, q: Query) -> dict[str, list[dict]]:
                 "longitude": float(index.lon[p]),
                 "latitude": float(index.lat[p]),
                 "distance_m": round(distance, 1),
-                "url": _detail_url(kind, pk),
+                "url": url.replace("{id}", str(pk)) if url else "",
             }
             if kind == "material":
                 if available is not None:

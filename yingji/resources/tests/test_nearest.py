@@ -118,7 +118,7 @@ def _compare(user, query):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=30,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -132,6 +132,7 @@ def _compare(user, query):
     capacity=st.sampled_from([None, 1, 10, 30]),
     specialty=st.sampled_from(["", "fire"]),
     equipment_kind=st.sampled_from(["", "drone"]),
+    sampling=st.sampled_from([None, (2, 4), (3, 8)]),
 )
 def test_search_equals_brute_force(
     region,
@@ -146,7 +147,11 @@ def test_search_equals_brute_force(
     capacity,
     specialty,
     equipment_kind,
+    sampling,
 ):
+    # large kinds are searched through a strided sample first: exercise it on small data too
+    saved = nearest._STRIDE, nearest._SAMPLE_FROM
+    nearest._STRIDE, nearest._SAMPLE_FROM = sampling or saved
     try:
         with transaction.atomic():
             departments = [make_department(region["county0"]), make_department(region["county1"])]
@@ -175,6 +180,8 @@ def test_search_equals_brute_force(
             raise _Rollback
     except _Rollback:
         pass
+    finally:
+        nearest._STRIDE, nearest._SAMPLE_FROM = saved
 
 
 def test_ties_are_ordered_by_id(region, make_user, team_factory):
