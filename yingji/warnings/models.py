@@ -263,7 +263,8 @@ class Consultation(BaseModel):
         editable=False,
     )
 
-    scope = Scope(place="place")
+    #: places below read their county's and city's consultations (read only)
+    scope = Scope(place="place", read_up=True)
 
     class Meta:
         verbose_name = _("会商研判")
@@ -318,7 +319,8 @@ class WorkPrompt(BaseModel):
         editable=False,
     )
 
-    scope = Scope(place="place")
+    #: the places and departments below read the prompts of their county and city (read only)
+    scope = Scope(place="place", read_up=True)
 
     class Meta:
         verbose_name = _("工作提示单")

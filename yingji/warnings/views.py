@@ -320,7 +320,8 @@ def public_subscribe(request):
             form.add_error(None, str(exc))
             status = 429
         except ValidationError as exc:
-            for name, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+            errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+            for name, errors in errors_by_field.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
             return redirect("warnings:public_confirm", token=sub.token)
