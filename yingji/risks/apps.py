@@ -167,3 +167,17 @@ class RisksConfig(AppConfig):
         )
         roles.grant_all()
         signals.connect()
+
+        import datetime as dt
+
+        from yingji.deadlines.rules import register_rule
+        from yingji.risks import reporting
+
+        register_rule(
+            services.CHANGE_REPORT_RULE,
+            "安全风险变更报告",
+            calendar_days=reporting.change_report_days(),
+            remind_before=dt.timedelta(days=5),
+            source="新增较大以上风险或风险等级变化时报告（domain-facts §3.3）；期限为本平台默认值"
+            "（可配置 YINGJI_RISKS_CHANGE_REPORT_DAYS）",
+        )

@@ -19,6 +19,9 @@ from yingji.risks import grading, reporting
 from yingji.risks.choices import REPORTABLE_LEVELS, ReportKind, RiskLevel
 from yingji.risks.models import RegionRisk, RiskPoint, RiskProfile, RiskReport
 
+#: the deadline-engine rule of the change report (registered in apps.py)
+CHANGE_REPORT_RULE = "risks.change_report"
+
 _COUNT_FIELDS = {
     RiskLevel.MAJOR: "major_count",
     RiskLevel.LARGE: "large_count",
@@ -79,8 +82,17 @@ def recompute_all_grades() -> int:
 def _open_change_report(enterprise) -> None:
     profile = recompute_enterprise_grade(enterprise)
     if profile.change_due_since is None:
+        from yingji.deadlines.services import track
+
         profile.change_due_since = timezone.now()
         profile.save(update_fields=["change_due_since", "updated"])
+        track(
+            profile,
+            rule=CHANGE_REPORT_RULE,
+            start=profile.change_due_since,
+            actor=None,
+            title=_("%(name)s 安全风险变更报告") % {"name": enterprise.name},
+        )
 
 
 # --- risk points -----------------------------------------------------------------------------------
@@ -239,8 +251,11 @@ def submit_report(report: RiskReport, *, actor) -> RiskReport:
     report.submitted_by = actor if getattr(actor, "pk", None) else None
     report.save()
     if profile.change_due_since is not None:
+        from yingji.deadlines.services import meet
+
         profile.change_due_since = None
         profile.save(update_fields=["change_due_since", "updated"])
+        meet(profile, rule=CHANGE_REPORT_RULE, actor=None)
     return report
 
 

@@ -167,6 +167,21 @@ def test_change_report_needs_a_reason_and_is_late_after_the_allowed_days(make_po
     assert report.period == "2026"
 
 
+def test_change_report_is_tracked_by_the_deadline_engine(make_point, make_enterprise):
+    from yingji.deadlines.models import Deadline
+
+    enterprise = make_enterprise()
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=TZ)):
+        make_point(enterprise, level="large")
+    deadline = Deadline.objects.get(rule="risks.change_report")
+    assert deadline.enterprise_id == enterprise.pk and deadline.place_id == enterprise.place_id
+    assert deadline.due_at.astimezone(TZ).date() == dt.date(2026, 3, 31)
+    assert deadline.status == "open"
+    submit_report(RiskReport(enterprise=enterprise, kind="change", reason="新增"), actor=SYSTEM)
+    deadline.refresh_from_db()
+    assert deadline.status == "met"
+
+
 # --- periodic reports ---------------------------------------------------------------------------------
 def test_report_snapshots_only_large_and_major_risks(make_point, make_enterprise):
     enterprise = make_enterprise()
