@@ -29,7 +29,7 @@ if __name__ == "__main__":
 from bench.common import percentile, postgres_url, setup_django  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_REPORT_CLIENTS", "12"))
-REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REPORT_REQUESTS", "150"))
+REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REPORT_REQUESTS", "60"))
 WORKERS = int(os.environ.get("BENCH_REPORT_WORKERS", "4"))
 DB_NAME = "yingji_bench_hazard_report"
 PASSWORD = "bench-Grid-2026!"
