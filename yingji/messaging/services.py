@@ -93,8 +93,11 @@ def _assignment_places(users) -> dict:
     return out
 
 
-def resolve_targets(channels, *, users=(), persons=(), places=()) -> list[Target]:
+def resolve_targets(channels, *, users=(), persons=(), places=(), mobiles=()) -> list[Target]:
     """One target per channel and address, duplicates removed.
+
+    ``mobiles`` are bare numbers of people without a record (a public reporter, a subscriber); they
+    are reached on mobile-address channels only (SMS, voice).
 
     Users reach the in-app inbox directly and mobile channels through their person's mobile; persons
     reach the inbox through their account (if any) and mobile channels through their mobile; places
@@ -177,6 +180,12 @@ def resolve_targets(channels, *, users=(), persons=(), places=()) -> list[Target
                     ),
                     address,
                 )
+            for raw in mobiles:
+                try:
+                    address, error = validate_mobile(raw), ""
+                except IdentifierError:
+                    address, error = str(raw)[:100], _("手机号码格式不正确")
+                add(Target(code, address, error=error), address)
         elif kind == AddressKind.PLACE:
             for place in places:
                 add(Target(code, place.code, place=place), place.code)
@@ -259,12 +268,14 @@ def notify(
     users=(),
     persons=(),
     places=(),
+    mobiles=(),
     channels=("inapp",),
     link="",
     category=MessageCategory.GENERAL,
     about=None,
 ) -> Message:
-    """Send a message to users, persons and places over ``channels``; returns the saved message.
+    """Send a message to users, persons, places and bare mobile numbers over ``channels``; returns the
+    saved message.
 
     One delivery per channel and address (duplicates removed); recipients without an address on a
     channel get a failed delivery saying what is missing. The sends are queued after commit, so a
@@ -281,11 +292,11 @@ def notify(
         except Exception:  # noqa: BLE001 - an object without a page simply gives no link
             link = ""
     _validate(subject, channels, link)
-    if not (users or persons or places):
+    if not (users or persons or places or mobiles):
         raise ValidationError(_("请至少选择一个接收人（用户、人员或地区）。"), code="no_recipients")
 
     sender = actor if getattr(actor, "pk", None) else None  # None, or the system actor: no sender row
-    targets = resolve_targets(channels, users=users, persons=persons, places=places)
+    targets = resolve_targets(channels, users=users, persons=persons, places=places, mobiles=mobiles)
     if not targets:
         raise ValidationError(
             _("所选渠道无法送达所选接收人：应急广播和显示屏按地区发送，其他渠道需要选择用户或人员。"),

@@ -57,6 +57,31 @@ def test_missing_and_invalid_mobiles_are_failed_deliveries(region, make_user, ma
     )
 
 
+def test_bare_mobiles_are_texted_once_and_only_on_mobile_channels(region, make_user, make_person):
+    admin = make_user()
+    known = make_person(mobile="13800001111")
+    message = services.notify(
+        actor=admin,
+        subject="举报已受理",
+        persons=[known],
+        mobiles=["+86 138-0000-1111", "13900002222", "13900002222", "123"],
+        channels=["sms", "inapp"],
+    )
+    sms = {d.address: d for d in message.deliveries.filter(channel="sms")}
+    # the person's number and the first bare one are the same number: one delivery
+    assert sorted(sms) == ["123", "13800001111", "13900002222"]
+    assert sms["123"].status == DeliveryStatus.FAILED and sms["123"].last_error == "手机号码格式不正确"
+    assert sms["13800001111"].person_id == known.pk
+    assert sms["13900002222"].status != DeliveryStatus.FAILED and sms["13900002222"].person_id is None
+    # the in-app channel reaches accounts only: the bare numbers add nothing there
+    assert message.deliveries.filter(channel="inapp").count() == 1
+
+
+def test_bare_mobiles_alone_are_recipients(region, make_user):
+    message = services.notify(actor=make_user(), subject="查询码", mobiles=["13900003333"], channels=["sms"])
+    assert list(message.deliveries.values_list("address", flat=True)) == ["13900003333"]
+
+
 def test_broadcast_goes_to_places(region, make_user):
     admin = make_user()
     message = services.notify(
