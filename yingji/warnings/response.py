@@ -296,27 +296,62 @@ def may_answer(actor, ack) -> bool:
     return allows_object(actor, "change", ack)
 
 
+_ANSWER_FIELDS = (
+    "id",
+    "warning_id",
+    "place_id",
+    "person_id",
+    "user_id",
+    "name",
+    "called_at",
+    "due_at",
+    "acknowledged_at",
+    "via",
+    "acknowledged_by_id",
+    "warning__headline",
+    "place__name",
+)
+
+
+def _answerable():
+    """Acknowledgements with just what answering and its change-log entry need (one query)."""
+    return Acknowledgement.objects.select_related("warning", "place").only(*_ANSWER_FIELDS)
+
+
 def acknowledge(ack, *, actor, via: str = AckVia.UI, now=None) -> Acknowledgement:
-    """Record the answer (应). Idempotent: a second answer keeps the first time."""
+    """Record the answer (应). Idempotent: a second answer keeps the first time.
+
+    One conditional UPDATE (``acknowledged_at IS NULL``) and one change-log entry in one transaction,
+    so concurrent answers (link and button at once) record exactly one answer.
+    """
+    from yingji.audit.choices import ChangeAction
+    from yingji.audit.services import _plain, record
+
     if via not in AckVia.values:
         raise ValidationError(_("未知的应答方式。"), code="invalid_via")
     if via != AckVia.LINK and not may_answer(actor, ack):
         raise AccessDenied(_("只有该责任人本人或有权限的值班人员可以应答。"), code="permission_denied")
     now = now or timezone.now()
+    by = actor.pk if getattr(actor, "pk", None) else None
     with transaction.atomic():
-        ack = Acknowledgement.objects.select_for_update().select_related("warning", "place").get(pk=ack.pk)
-        if ack.acknowledged_at is not None:
+        answered = Acknowledgement.objects.filter(pk=ack.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, via=via, acknowledged_by_id=by, updated=now
+        )
+        if answered:
+            ack.acknowledged_at, ack.via, ack.acknowledged_by_id = now, via, by
+            record(
+                ack,
+                ChangeAction.UPDATE,
+                {"acknowledged_at": None, "via": "", "acknowledged_by_id": None},
+                {"acknowledged_at": _plain(now), "via": via, "acknowledged_by_id": by},
+            )
             return ack
-        ack.acknowledged_at = now
-        ack.via = via
-        ack.acknowledged_by = actor if getattr(actor, "pk", None) else None
-        ack.save(update_fields=["acknowledged_at", "via", "acknowledged_by", "updated"])
-    return ack
+    return _answerable().get(pk=ack.pk)
 
 
 def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
     """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``."""
-    ack = Acknowledgement.objects.filter(token=str(token or "")[:40]).first() if token else None
+    ack = _answerable().filter(token=str(token or "")[:40]).first() if token else None
     if ack is None:
         raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
     return acknowledge(ack, actor=actor, via=via, now=now)
