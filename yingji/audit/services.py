@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from yingji.audit.choices import ChangeAction
 from yingji.audit.context import current
@@ -20,7 +21,7 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # files
+    if isinstance(value, FieldFile):  # the stored name; an empty file field has no url to ask for
         return value.name or None
     return value
 

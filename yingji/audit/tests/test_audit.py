@@ -121,3 +121,11 @@ def test_demo_loader_style_bulk_writes_are_logged(region):
         )
         record_bulk(objs)
     assert ObjectChange.objects.filter(source="import", action="create").count() == 3
+
+
+def test_snapshot_of_file_fields_keeps_the_stored_name_and_survives_an_empty_file():
+    from yingji.audit.services import snapshot
+    from yingji.exchange.models import ImportJob
+
+    assert snapshot(ImportJob(kind="enterprises", file=""))["file"] is None
+    assert snapshot(ImportJob(kind="enterprises", file="imports/2026/a.xlsx"))["file"] == "imports/2026/a.xlsx"
