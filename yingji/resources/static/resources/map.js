@@ -116,7 +116,7 @@
           const key = `${l.code}:${f.properties.id}`;
           const m = L.circleMarker([lat, lon], {
             radius: 7, weight: 1.5, color: "#ffffff", fillColor: f.properties.color || l.colour, fillOpacity: 0.9,
-            className: `res-marker res-marker-${l.code}`,
+            className: `res-marker res-marker-${l.code}`, bubblingMouseEvents: false,
           }).bindPopup(() => popupHtml(f.properties));
           m.on("click", () => highlight(key, true));
           m.addTo(l.group);
@@ -242,7 +242,9 @@
             nearestList.append(nearestRow(kind, r));
             L.polyline([[lat, lon], [r.latitude, r.longitude]], { color: "#b3261e", weight: 1, opacity: 0.5, dashArray: "4 4" })
               .addTo(nearestLayer);
-            L.circleMarker([r.latitude, r.longitude], { radius: 10, weight: 2, color: "#b3261e", fill: false, className: "res-nearest-marker" })
+            L.circleMarker([r.latitude, r.longitude], {
+              radius: 10, weight: 2, color: "#b3261e", fill: false, className: "res-nearest-marker", bubblingMouseEvents: false,
+            })
               .bindPopup(() => popupHtml({ name: r.name, url: r.url, summary: `${T.distance} ${distanceText(r.distance_m)}` }))
               .addTo(nearestLayer);
           });
