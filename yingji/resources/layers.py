@@ -86,7 +86,9 @@ def _collection(parts: list[str], limit: int, truncated: bool) -> str:
 
 def _teams(user, bbox, limit, filters):
     url = _url_pattern("resources:team_detail")
-    kinds, readiness = dict(TeamKind.choices), dict(Readiness.choices)
+    kinds = {k: str(v) for k, v in TeamKind.choices}
+    readiness = {k: str(v) for k, v in Readiness.choices}
+    persons = _("人")
     qs = _in_bbox(Team.objects.visible_to(user), bbox)
     if filters.get("team_kind"):
         qs = qs.filter(kind=filters["team_kind"])
@@ -113,7 +115,7 @@ def _teams(user, bbox, limit, filters):
                 "readiness": ready,
                 "headcount": heads,
                 "place_name": place,
-                "summary": f"{kinds.get(kind, kind)} · {heads}{_('人')} · {readiness.get(ready, ready)}",
+                "summary": f"{kinds.get(kind, kind)} · {heads}{persons} · {readiness.get(ready, ready)}",
             },
         )
 
@@ -149,7 +151,7 @@ def _experts(user, bbox, limit, filters):
 
 def _equipment(user, bbox, limit, filters):
     url = _url_pattern("resources:equipment_detail")
-    kinds = dict(EquipmentKind.choices)
+    kinds = {k: str(v) for k, v in EquipmentKind.choices}
     qs = _in_bbox(Equipment.objects.visible_to(user), bbox)
     if filters.get("equipment_kind"):
         qs = qs.filter(kind=filters["equipment_kind"])
@@ -190,6 +192,8 @@ def _equipment(user, bbox, limit, filters):
 def _shelters(user, bbox, limit, filters):
     url = _url_pattern("resources:shelter_detail")
     types, statuses = dict(ShelterType.choices), dict(ShelterStatus.choices)
+    types, statuses = {k: str(v) for k, v in types.items()}, {k: str(v) for k, v in statuses.items()}
+    holds = _("容纳")
     qs = _in_bbox(Shelter.objects.visible_to(user), bbox)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
@@ -225,7 +229,7 @@ def _shelters(user, bbox, limit, filters):
                 "status": status,
                 "effective_area_m2": float(area),
                 "place_name": place,
-                "summary": f"{types.get(stype, stype)} · {_('容纳')} {capacity} · {statuses.get(status, status)}",
+                "summary": f"{types.get(stype, stype)} · {holds} {capacity} · {statuses.get(status, status)}",
             },
         )
 

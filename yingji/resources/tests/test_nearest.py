@@ -225,3 +225,47 @@ def test_haversine_known_distance():
     # one degree of latitude ≈ 111.195 km on the mean sphere
     assert nearest.haversine_m(120.0, 32.0, 120.0, 33.0) == pytest.approx(111_195, rel=1e-4)
     assert nearest.haversine_m(120.0, 32.0, 120.0, 32.0) == 0
+
+
+def test_material_search_with_item_and_quantity(region, make_user, team_factory):
+    from yingji.framework.access import SYSTEM
+    from yingji.materials import services
+    from yingji.materials.models import Item, Warehouse
+
+    tent = Item.objects.create(category="shelter", name="帐篷", unit="顶", place=region["city"])
+    quilt = Item.objects.create(category="shelter", name="棉被", unit="床", place=region["city"])
+
+    def store(name, level, place, lon, stock):
+        w = Warehouse.objects.create(
+            name=name, level=level, place=region[place], longitude=lon, latitude=32.05
+        )
+        for item, qty in stock:
+            services.receive_stock(
+                warehouse=w,
+                lines=[services.LineIn(item=item, quantity=Decimal(qty))],
+                actor=SYSTEM,
+                accepted_by="验收员",
+            )
+        return w
+
+    near_small = store("近库", "town", "town00", 120.051, [(tent, 20)])
+    far_big = store("县库", "county", "county0", 120.2, [(tent, 500), (quilt, 5)])
+    store("外县库", "county", "county1", 120.052, [(tent, 900)])  # nearest of all, but out of scope
+    store("空库", "village", "village000", 120.0505, [(quilt, 50)])
+    officer = make_user(Role.BUREAU_OFFICER, place=region["town00"])
+    q = nearest.Query(
+        120.05, 32.05, kinds=("material",), limit=5, item=tent.pk, place_code=region["village000"].code
+    )
+    got = nearest.search(officer, q)["material"]
+    assert [r["id"] for r in got] == [near_small.pk, far_big.pk]  # the county's read up; no empty store
+    assert [r["available"] for r in got] == ["20.000", "500.000"] or [
+        Decimal(r["available"]) for r in got
+    ] == [20, 500]
+    assert f"warehouse={near_small.pk}" in got[0]["issue_url"] and f"item={tent.pk}" in got[0]["issue_url"]
+    assert f"place={region['village000'].code}" in got[0]["issue_url"]
+    q.quantity = Decimal("21")
+    assert [r["id"] for r in nearest.search(officer, q)["material"]] == [far_big.pk]
+    assert [pk for pk, _d in nearest.brute_force(officer, q)["material"]] == [far_big.pk]
+    q.quantity, q.item = None, None  # no item: every visible warehouse, no quantities
+    rows = nearest.search(officer, q)["material"]
+    assert len(rows) == 3 and "available" not in rows[0]
