@@ -136,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use an in-memory database; threaded tests (concurrent stock movements) need a file:
+    # YINGJI_TEST_DB_FILE=/tmp/yingji-test.sqlite3 (CI runs those tests once that way).
+    if env.str("YINGJI_TEST_DB_FILE", default=""):
+        DATABASES["default"]["TEST"] = {"NAME": env.str("YINGJI_TEST_DB_FILE")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

@@ -150,6 +150,7 @@ DEMO_EXTENSIONS = (
     "yingji.reports.demo",
     "yingji.materials.demo",
     "yingji.resources.demo",
+    "yingji.warnings.demo",
 )
 
 

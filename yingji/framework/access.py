@@ -187,6 +187,12 @@ def _object_matches(scope: Scope, a, obj, action: str = "view") -> bool:
     return True
 
 
+def assignment_matches(assignment, obj, action: str = "view") -> bool:
+    """Whether one role assignment's scope admits ``obj`` for ``action`` (the role's rights are not
+    checked: for services that need to know *which* assignment grants an act, e.g. the hazard loop)."""
+    return _object_matches(type(obj).scope, assignment, obj, action)
+
+
 def allows_object(user, action: str, obj) -> bool:
     """Whether ``user`` may ``action`` this (possibly unsaved) instance: same rules as :func:`restrict`."""
     label = model_label(type(obj))

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from yingji.framework.access import (
     AccessDenied,
-    _object_matches,
     allows_object,
+    assignment_matches,
     assignments_of,
     check_object,
 )
@@ -132,7 +132,6 @@ def who_key(step: str, hazard) -> str:
 
 def _kinds_of(actor, hazard) -> set[str]:
     """Which kinds of actor (see :data:`WHO`) ``actor`` is for ``hazard``; ``{"*"}`` for administrators."""
-    from yingji.hazards.models import Hazard
 
     if actor is None:
         return {"*"}
@@ -143,7 +142,7 @@ def _kinds_of(actor, hazard) -> set[str]:
             continue
         if spec.global_scope:
             return {"*"}
-        if a.role in OFFICER_ROLES and _object_matches(Hazard.scope, a, hazard, "change"):
+        if a.role in OFFICER_ROLES and assignment_matches(a, hazard, "change"):
             kinds.add("officer")
             if hazard.enterprise_id is None:
                 kinds.add("local")

@@ -8,9 +8,8 @@ SQLite: the test database of the test run is in memory with a shared cache; ther
 held table lock as ``SQLITE_LOCKED`` at once instead of waiting (``busy_timeout`` applies only to
 file databases), so concurrent writers fail rather than queue. The production setting (a WAL file
 with ``IMMEDIATE`` transactions and ``busy_timeout``) serialises writers; the SQLite variant below
-therefore runs only against a file test database and is skipped otherwise: set
-``YINGJI_MATERIALS_SQLITE_FILE_TEST=1`` and point ``DATABASES["default"]["TEST"]["NAME"]`` at a file
-(a settings override; ``yingji/settings.py`` has no switch for it yet). Verified that way: it passes.
+therefore runs only against a file test database and is skipped otherwise: run it with
+``YINGJI_TEST_DB_FILE=/tmp/yingji-test.sqlite3`` (``.ci/run`` does).
 """
 
 import os
@@ -116,8 +115,8 @@ def test_parallel_issues_and_transfers_on_postgresql(region):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor != "sqlite" or not os.environ.get("YINGJI_MATERIALS_SQLITE_FILE_TEST"),
-    reason="SQLite threads need a file test database (see the module docstring)",
+    connection.vendor != "sqlite" or not os.environ.get("YINGJI_TEST_DB_FILE"),
+    reason="SQLite threads need a file test database: set YINGJI_TEST_DB_FILE (see the module docstring)",
 )
 def test_parallel_issues_on_sqlite_file(region):
     item, source, target = _setup(region)
