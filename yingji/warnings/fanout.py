@@ -165,7 +165,7 @@ def _sqlite_cache():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def run_fanout(job_id: int, *, dispatch: bool = True) -> str:
+def run_fanout(job_id: int, *, dispatch: bool = True, call: bool = True) -> str:
     """Run (or resume) one fan-out job; returns ``done`` or ``busy`` (another worker holds it)."""
     if not _claim(job_id):
         return BUSY
@@ -175,7 +175,7 @@ def run_fanout(job_id: int, *, dispatch: bool = True) -> str:
         message = _message_for(job)
         from yingji.warnings.response import open_acknowledgements
 
-        open_acknowledgements(warning)
+        open_acknowledgements(warning, call=call)
         res = resolve_recipients(warning)
         resumed = job.runs > 1 or job.cursor > 0
         rows = _not_written(message.pk, res.rows) if resumed else res.rows

@@ -67,8 +67,9 @@ def ack_path(ack) -> str:
 # --- opening -----------------------------------------------------------------------------------
 
 
-def open_acknowledgements(warning, *, now=None) -> int:
-    """Create the acknowledgement rows of ``warning`` (idempotent) and make the pending calls."""
+def open_acknowledgements(warning, *, now=None, call: bool = True) -> int:
+    """Create the acknowledgement rows of ``warning`` (idempotent) and make the pending calls
+    (``call=False``: rows only, e.g. demo data)."""
     from yingji.accounts.models import Person
     from yingji.warnings.targets import resolve_area, responsible_rows
 
@@ -121,7 +122,8 @@ def open_acknowledgements(warning, *, now=None) -> int:
 
                 record_bulk([a for a in new if a.pk])
             created = len(new)
-    make_calls(warning)
+    if call:
+        make_calls(warning)
     return created
 
 
@@ -523,3 +525,94 @@ def register_response_types() -> None:
     grant(Role.GRID_WORKER, "warnings.vulnerablecontact", {VIEW, ADD, CHANGE})
     for role in (Role.DUTY_OFFICER, Role.LEADER, Role.DISASTER_INFO_OFFICER):
         grant(role, "warnings.vulnerablecontact", READ)
+
+
+# --- demo data -----------------------------------------------------------------------------------
+
+
+def load_response_demo(*, seed: int, counts) -> None:
+    """Fan-out, coverage and 叫应 records of the published demo warnings (called by ``demo.load_demo``):
+    each published warning is fanned out (deliveries written, not sent; ~97 % marked sent), its
+    acknowledgements opened, ~80 % answered at plausible times; plus 特殊群体 contacts in some villages."""
+    import random
+
+    from yingji.audit.services import record_bulk
+    from yingji.messaging.models import Delivery
+    from yingji.places.models import Place
+    from yingji.warnings.fanout import run_fanout
+    from yingji.warnings.models import Warning
+    from yingji.warnings.models_response import FanoutJob, VulnerableContact, VulnerableGroup
+
+    rng = random.Random(f"{seed}-warnings-response")
+    now = timezone.now().replace(microsecond=0)
+    villages = list(Place.objects.filter(level="village").order_by("code").values_list("id", flat=True))
+    contacts = [
+        VulnerableContact(
+            name=f"{rng.choice('王李张刘陈杨黄赵周吴')}{rng.choice(('老伯', '奶奶', '大爷', '阿姨'))}",
+            group=rng.choice(VulnerableGroup.values),
+            place_id=pk,
+            mobile="" if rng.random() < 0.4 else f"139{rng.randrange(10**8):08d}",
+            guardian_name="家属",
+            guardian_mobile=f"138{rng.randrange(10**8):08d}",
+            note="演示数据",
+        )
+        for pk in villages[::4]
+    ]
+    VulnerableContact.objects.bulk_create(contacts, batch_size=2000)
+    record_bulk(contacts)
+    counts["vulnerable_contacts"] = len(contacts)
+
+    published = list(Warning.objects.filter(status="published", sent_at__isnull=False).order_by("id"))
+    for warning in published:
+        job, _created = FanoutJob.objects.get_or_create(warning=warning)
+        run_fanout(job.pk, dispatch=False, call=False)
+    messages = FanoutJob.objects.filter(warning__in=published).values("message_id")
+    queued = Delivery.objects.filter(message_id__in=messages, status="queued")
+    ids = list(queued.values_list("id", flat=True))
+    failed = set(rng.sample(ids, len(ids) // 33)) if ids else set()
+    Delivery.objects.filter(id__in=failed).update(status="failed", attempts=4, last_error="演示：运营商退回")
+    queued.update(status="sent", attempts=1, sent_at=now, last_attempt_at=now, provider_id="demo")
+    counts["warning_deliveries"] = len(ids)
+
+    acks = list(
+        Acknowledgement.objects.filter(warning__in=published).select_related("warning").order_by("id")
+    )
+    for ack in acks:
+        rule = rule_for(ack.warning.level)
+        if rng.random() < 0.8:
+            answered = ack.called_at + dt.timedelta(minutes=rng.uniform(0.5, rule["answer_within"] * 1.6))
+            if answered < now:
+                ack.acknowledged_at = answered
+                ack.via = rng.choice(AckVia.values)
+        at = ack.acknowledged_at or now
+        ack.stage = due_stage(ack, at)
+        ack.stage_at = ack.called_at if ack.stage == AckStage.CALLED else at
+    Acknowledgement.objects.bulk_update(
+        acks, ["acknowledged_at", "via", "stage", "stage_at"], batch_size=1000
+    )
+    counts["warning_acknowledgements"] = len(acks)
+
+
+def remove_response_demo(counts: dict) -> None:
+    """Delete the fan-out messages, acknowledgements, jobs and 特殊群体 contacts (before the warnings)."""
+    from yingji.audit.choices import ChangeAction
+    from yingji.audit.services import record_bulk
+    from yingji.messaging.models import Delivery, Message, Notification
+    from yingji.warnings.models_response import FanoutJob, VulnerableContact
+
+    about_warnings = Message.objects.filter(category="warning", content_type__app_label="warnings")
+    deliveries = Delivery.objects.filter(message__in=about_warnings)
+    counts["warning_deliveries"] = deliveries.count()
+    deliveries._raw_delete(deliveries.db)  # bulk: the fan-out rows were never logged one by one
+    notifications = Notification.objects.filter(message__in=about_warnings)
+    notifications._raw_delete(notifications.db)
+    about_warnings.delete()  # few rows (one per warning, calls, escalations); logged by the audit signals
+    for key, model in (
+        ("warning_acknowledgements", Acknowledgement),
+        ("fanout_jobs", FanoutJob),
+        ("vulnerable_contacts", VulnerableContact),
+    ):
+        rows = list(model.objects.all())
+        counts[key] = len(rows)
+        record_bulk(rows, ChangeAction.DELETE)
+        model.objects.all()._raw_delete(model.objects.db)
