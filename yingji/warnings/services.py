@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,32 +51,19 @@ def _count_hit(key: str, limit: int, window: int = 3600) -> None:
 
 
 def _send_code(subscription: Subscription) -> None:
-    """The confirmation code goes to the subscriber's own address over the chosen channel (after commit)."""
-    from yingji.audit.services import record_bulk
-    from yingji.messaging.choices import DeliveryStatus, MessageCategory
-    from yingji.messaging.models import Delivery, Message
+    """The confirmation code goes to the subscriber's own number over the chosen channel (sent after commit)."""
+    from yingji.messaging.choices import MessageCategory
+    from yingji.messaging.services import notify
 
-    message = Message.objects.create(
+    notify(
+        actor=None,
         subject=_("预警订阅确认码：%(code)s（10分钟内有效）") % {"code": subscription.confirm_code},
-        category=MessageCategory.SYSTEM,
+        mobiles=[subscription.address],
         channels=[subscription.channel],
-        place=subscription.place,
+        category=MessageCategory.SYSTEM,
+        about=subscription,  # the message is filed under the subscription (and its place) …
+        link=reverse("warnings:public_confirm", args=[subscription.token]),  # … but links the public page
     )
-    delivery = Delivery.objects.create(
-        message=message,
-        channel=subscription.channel,
-        address=subscription.address,
-        place=subscription.place,
-        status=DeliveryStatus.QUEUED,
-    )
-    record_bulk([delivery])
-
-    def enqueue():
-        from yingji.messaging.tasks import dispatch_message
-
-        dispatch_message(message.pk)
-
-    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
