@@ -196,6 +196,7 @@ def run(n: int = N) -> dict:
         }
     total = sum(len(nearest.indexes.get(k)) for k in KINDS)
     note = f"{vendor}"
+    _drop_data_dir()
     return {
         "nearest_p50_ms": {"value": round(in_process, 2), "unit": "ms", "n": total, "db": note},
         "nearest_api_p50_ms": {"value": round(api, 2), "unit": "ms", "n": total, "db": note},
@@ -206,6 +207,16 @@ def run(n: int = N) -> dict:
             "db": note,
         },
     }
+
+
+def _drop_data_dir() -> None:
+    """Leave no benchmark database behind (the data directory is a throwaway from setup_django)."""
+    import shutil
+
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(os.environ.get("YINGJI_DATA_DIR", ""), ignore_errors=True)
 
 
 def main() -> None:

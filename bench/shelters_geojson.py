@@ -69,6 +69,7 @@ def run(n: int = N) -> dict:
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
+    _drop_data_dir()
     return {
         "shelters_geojson_ms": {
             "value": round(percentile(samples, 50), 1),
@@ -77,6 +78,16 @@ def run(n: int = N) -> dict:
             "db": vendor,
         }
     }
+
+
+def _drop_data_dir() -> None:
+    """Leave no benchmark database behind (the data directory is a throwaway from setup_django)."""
+    import shutil
+
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(os.environ.get("YINGJI_DATA_DIR", ""), ignore_errors=True)
 
 
 def main() -> None:
