@@ -351,9 +351,38 @@ def acknowledge(ack, *, actor, via: str = AckVia.UI, now=None) -> Acknowledgemen
     return _answerable().get(pk=ack.pk)
 
 
+_TOKEN_SQL: str | None = None
+
+
+def _by_token(token: str):
+    """The acknowledgement of ``token`` with its warning's headline and place's name, by one raw query
+    compiled once (the link and the token API are the hot path of mass answering)."""
+    global _TOKEN_SQL
+    from yingji.places.models import Place
+    from yingji.warnings.models import Warning
+
+    if _TOKEN_SQL is None:
+        from django.db import connection
+
+        q = connection.ops.quote_name
+        cols = ", ".join(f"a.{q(f)}" for f in _ANSWER_FIELDS if "__" not in f)
+        _TOKEN_SQL = (
+            f"SELECT {cols}, w.{q('headline')} AS w_headline, p.{q('name')} AS p_name "  # noqa: S608 - names only
+            f"FROM {q(Acknowledgement._meta.db_table)} a "
+            f"INNER JOIN {q(Warning._meta.db_table)} w ON w.{q('id')} = a.{q('warning_id')} "
+            f"INNER JOIN {q(Place._meta.db_table)} p ON p.{q('id')} = a.{q('place_id')} "
+            f"WHERE a.{q('token')} = %s"
+        )
+    for ack in Acknowledgement.objects.raw(_TOKEN_SQL, [token]):
+        ack.warning = Warning(pk=ack.warning_id, headline=ack.w_headline)
+        ack.place = Place(pk=ack.place_id, name=ack.p_name)
+        return ack
+    return None
+
+
 def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
     """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``."""
-    ack = _answerable().filter(token=str(token or "")[:40]).first() if token else None
+    ack = _by_token(str(token)[:40]) if token else None
     if ack is None:
         raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
     return acknowledge(ack, actor=actor, via=via, now=now)
