@@ -32,7 +32,7 @@ def descendants(place: Place, level: str | None = None, include_self: bool = Fal
 
 def geometry_version() -> int:
     """The shared version of the stored boundaries; bumped by :func:`boundaries_changed`."""
-    return cache.get_or_set(_GEOMETRY_VERSION_KEY, 1, None)
+    return cache.get_or_set(_GEOMETRY_VERSION_KEY, time.time_ns, None)
 
 
 class _IndexCache:
@@ -71,7 +71,11 @@ class _IndexCache:
         try:
             cache.incr(_GEOMETRY_VERSION_KEY)
         except ValueError:
-            cache.set(_GEOMETRY_VERSION_KEY, 2, None)
+            # The counter is gone (a cache flush): restart it at a value no process has seen, so an
+            # index built before the flush can never pass for current.
+            cache.set(_GEOMETRY_VERSION_KEY, time.time_ns(), None)
+        with self._lock:
+            self._indexes.clear()  # this process rebuilds at once; others at their next re-check
         self._version = None
 
 

@@ -128,3 +128,24 @@ def test_irregular_polygon_matches_shapely():
     got = index.locate_many(pts)
     want = ["star" if shapely.contains_xy(geom, x, y) else None for x, y in pts]
     assert got == want
+
+
+@pytest.mark.django_db
+def test_lookup_is_rebuilt_after_a_cache_flush():
+    """A flushed cache must not let an index of the old boundaries pass for current (the version
+    counter restarts at a value never used before, and the local indexes are dropped)."""
+    from django.core.cache import cache
+
+    from yingji.conftest import rect
+    from yingji.places.models import Place
+    from yingji.places.services import boundaries_changed, locate_point
+
+    cache.clear()
+    old = Place.objects.create(code="320600000000", name="旧市", level="village", boundary=rect(0, 0, 1, 1))
+    boundaries_changed()
+    assert locate_point(0.5, 0.5) == old
+    old.delete()
+    cache.clear()
+    new = Place.objects.create(code="320600000001", name="新村", level="village", boundary=rect(0, 0, 1, 1))
+    boundaries_changed()
+    assert locate_point(0.5, 0.5) == new
