@@ -88,7 +88,7 @@ def _teams(user, bbox, limit, filters):
     url = _url_pattern("resources:team_detail")
     kinds = {k: str(v) for k, v in TeamKind.choices}
     readiness = {k: str(v) for k, v in Readiness.choices}
-    persons = _("人")
+    headcount_label = _("%(n)s人")
     qs = _in_bbox(Team.objects.visible_to(user), bbox)
     if filters.get("team_kind"):
         qs = qs.filter(kind=filters["team_kind"])
@@ -115,7 +115,13 @@ def _teams(user, bbox, limit, filters):
                 "readiness": ready,
                 "headcount": heads,
                 "place_name": place,
-                "summary": f"{kinds.get(kind, kind)} · {heads}{persons} · {readiness.get(ready, ready)}",
+                "summary": " · ".join(
+                    (
+                        str(kinds.get(kind, kind)),
+                        headcount_label % {"n": heads},
+                        str(readiness.get(ready, ready)),
+                    )
+                ),
             },
         )
 
