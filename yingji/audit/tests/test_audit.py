@@ -128,4 +128,6 @@ def test_snapshot_of_file_fields_keeps_the_stored_name_and_survives_an_empty_fil
     from yingji.exchange.models import ImportJob
 
     assert snapshot(ImportJob(kind="enterprises", file=""))["file"] is None
-    assert snapshot(ImportJob(kind="enterprises", file="imports/2026/a.xlsx"))["file"] == "imports/2026/a.xlsx"
+    assert (
+        snapshot(ImportJob(kind="enterprises", file="imports/2026/a.xlsx"))["file"] == "imports/2026/a.xlsx"
+    )
