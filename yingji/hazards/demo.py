@@ -112,7 +112,9 @@ def load_demo(*, seed: int, counts) -> None:
     rng = random.Random(f"{seed}-hazards")
     now = timezone.now()
     enterprises = list(
-        Enterprise.objects.order_by("pk").values_list("pk", "place_id", "regulator_id", "name", "address")
+        Enterprise.objects.order_by("pk").values_list(
+            "pk", "place_id", "regulator_id", "name", "address", "industry"
+        )
     )
     villages = list(Place.objects.filter(level="village").order_by("code").values_list("pk", "path", "name"))
     if not villages:
@@ -146,6 +148,7 @@ def load_demo(*, seed: int, counts) -> None:
         else:
             ent = rng.choice(enterprises)
             h.enterprise_id, h.place_id, h.department_id, h.address = ent[0], ent[1], ent[2], ent[4] or ""
+            h.industry = ent[5] or ""
             h.source = _pick(
                 rng,
                 (
@@ -285,6 +288,9 @@ def load_demo(*, seed: int, counts) -> None:
     Deadline.objects.bulk_create(deadlines, batch_size=500)
     record_bulk(plans)
     record_bulk(deadlines)
+    from yingji.hazards import tally
+
+    tally.rebuild()  # bulk_create bypasses Hazard.save(), which keeps the statistics' tallies
     counts["hazards"] = len(hazards)
     counts["hazard_events"] = len(events)
 
@@ -311,3 +317,6 @@ def remove_demo(counts: dict) -> None:
         n = qs.count()
         qs._raw_delete(qs.db)
         counts[key] = n
+    from yingji.hazards import tally
+
+    tally.rebuild()

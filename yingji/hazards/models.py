@@ -5,7 +5,9 @@ that module sets ``status``. Rules and their sources: ``docs/hazards.md``.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.access import Scope
@@ -46,6 +48,9 @@ class Hazard(GeoMixin, BaseModel):
         blank=True,
         related_name="hazards",
     )
+    #: the enterprise's GB/T 4754 division (大类) when the hazard was reported (copied so that the
+    #: statistics need no join; empty for hazards without an enterprise)
+    industry = models.CharField(_("行业大类"), max_length=2, blank=True, editable=False)
     address = models.CharField(_("具体位置"), max_length=200, blank=True)
     title = models.CharField(_("隐患名称"), max_length=200)
     description = models.TextField(_("隐患描述"), blank=True)
@@ -127,10 +132,93 @@ class Hazard(GeoMixin, BaseModel):
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["found_at"]),
             models.Index(fields=["due_at"]),
+            # the overdue count of the statistics: an index-only scan of the open hazards' deadlines
+            models.Index(
+                fields=["due_at"],
+                include=["place", "kind"],
+                condition=models.Q(
+                    status__in=["reported", "confirmed", "assigned", "rectifying", "rectified", "verified"]
+                ),
+                name="hazards_open_due_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    # The statistics' tallies (``yingji.hazards.tally``) follow every save and delete.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        from yingji.hazards import tally
+
+        obj._tally_state = tally.state_of(obj)
+        return obj
+
+    def save(self, *args, **kwargs):
+        from yingji.hazards import tally
+
+        if self.enterprise_id and not self.industry:
+            self.industry = self.enterprise.industry or ""
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            before = getattr(self, "_tally_state", None)
+            if before is None and not self._state.adding:  # loaded without some of the fields
+                before = tally.db_state(type(self), self.pk)
+            super().save(*args, **kwargs)
+            self._tally_state = tally.saved(self, before)
+
+
+@receiver(post_delete, sender=Hazard, dispatch_uid="hazards-tally-delete")
+def _hazard_deleted(sender, instance, **kwargs):
+    from yingji.hazards import tally
+
+    tally.deleted(instance)
+
+
+class HazardTally(models.Model):
+    """Counts of hazards per town (镇/街道; a hazard placed above town level counts at its own place),
+    kind, industry section, status, grade and source — the statistics read these instead of every
+    hazard. Kept by :mod:`yingji.hazards.tally` in the transaction of every hazard write."""
+
+    town_path = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12)
+    section = models.CharField(max_length=1, blank=True)  # "" no enterprise, "?" unknown division
+    status = models.CharField(max_length=12)
+    grade = models.CharField(max_length=8, blank=True)
+    source = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=0)
+    with_deadline = models.BigIntegerField(default=0)  # due_at set
+    overdue_closed = models.BigIntegerField(default=0)  # closed_at > due_at
+    timed = models.BigIntegerField(default=0)  # closed_at set
+    close_hours = models.FloatField(default=0)  # sum of closed_at − found_at (hours) where closed_at set
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town_path", "kind", "section", "status", "grade", "source"], name="hazards_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.town_path} {self.kind} {self.section} {self.status} {self.grade} {self.source}: {self.n}"
+
+
+class HazardCloseHours(models.Model):
+    """How many closed hazards took each whole number of hours to close, per town and kind (the
+    histogram of the median time to close). Kept with :class:`HazardTally`."""
+
+    town_path = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12)
+    hours = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["town_path", "kind", "hours"], name="hazards_close_key")
+        ]
+
+    def __str__(self):
+        return f"{self.town_path} {self.kind} {self.hours} h: {self.n}"
 
 
 class RectificationPlan(BaseModel):

@@ -201,9 +201,9 @@ def filtered_hazards(user, filters: StatsFilters):
         qs = qs.filter(place__path__startswith=filters.place.path)
     if filters.industry in SECTIONS:
         divisions = [code for code, (section, _name) in DIVISIONS.items() if section == filters.industry]
-        qs = qs.filter(enterprise__industry__in=divisions)
+        qs = qs.filter(industry__in=divisions)
     elif filters.industry:
-        qs = qs.filter(enterprise__industry=filters.industry)
+        qs = qs.filter(industry=filters.industry)
     return qs
 
 
@@ -390,32 +390,11 @@ def hazard_statistics(user, filters: StatsFilters | None = None, *, now: dt.date
     """
     filters = filters or StatsFilters()
     now = now or timezone.now()
-    qs = filtered_hazards(user, filters)
     place, depth = area_of(filters, user)
-    start = 1 + _PATH_SEGMENT * depth
-    rows = (
-        qs.annotate(area=Substr("place__path", start, 12), division=F("enterprise__industry"))
-        .values("area", "division")
-        .annotate(**_aggregates(now))
-    )
-    totals = _empty_counts()
-    by_area: dict[str, dict] = {}
-    by_section: dict[str, dict] = {}
-    for row in rows:
-        _add(totals, row)
-        area = row["area"] or ""
-        _add(by_area.setdefault(area, _empty_counts()), row)
-        division = row["division"]
-        section = "" if division is None else DIVISIONS.get(division, (UNKNOWN_SECTION, ""))[0]
-        _add(by_section.setdefault(section, _empty_counts()), row)
-
-    histogram = dict(
-        qs.filter(status=Status.CLOSED, closed_at__isnull=False)
-        .annotate(hours=WholeHoursBetween("closed_at", "found_at"))
-        .values_list("hours")
-        .annotate(n=Count("pk"))
-        .values_list("hours", "n")
-    )
+    counted = _from_tallies(user, filters, depth, now)
+    if counted is None:
+        counted = _from_hazards(user, filters, depth, now)
+    totals, by_area, by_section, histogram = counted
     summary = _derived(totals)
     summary["mean_close_hours"] = (
         round(totals["close_hours"] / totals["closed_timed"], 1) if totals["closed_timed"] else None
@@ -471,6 +450,142 @@ def hazard_statistics(user, filters: StatsFilters | None = None, *, now: dt.date
         "by_industry": _industry_rows(by_section),
         "by_place": _place_rows(user, place, depth, by_area),
     }
+
+
+def _section(division: str | None) -> str:
+    return "" if not division else DIVISIONS.get(division, (UNKNOWN_SECTION, ""))[0]
+
+
+def _from_hazards(user, filters: StatsFilters, depth: int, now: dt.datetime):
+    """The counts from the hazards themselves: one grouped scan of the visible, filtered hazards and
+    the hour histogram of the closed ones (any scope and filter)."""
+    qs = filtered_hazards(user, filters)
+    start = 1 + _PATH_SEGMENT * depth
+    rows = (
+        qs.annotate(area=Substr("place__path", start, 12))
+        .values("area", "industry")
+        .annotate(**_aggregates(now))
+    )
+    totals = _empty_counts()
+    by_area: dict[str, dict] = {}
+    by_section: dict[str, dict] = {}
+    for row in rows:
+        _add(totals, row)
+        _add(by_area.setdefault(row["area"] or "", _empty_counts()), row)
+        _add(by_section.setdefault(_section(row["industry"]), _empty_counts()), row)
+    histogram = dict(
+        qs.filter(status=Status.CLOSED, closed_at__isnull=False)
+        .annotate(hours=WholeHoursBetween("closed_at", "found_at"))
+        .values_list("hours")
+        .annotate(n=Count("pk"))
+        .values_list("hours", "n")
+    )
+    return totals, by_area, by_section, histogram
+
+
+def _tally_prefixes(user) -> list[str] | None:
+    """The place paths whose hazards ``user`` may see, when the tallies can answer for them: [""] for
+    everything; None when an assignment is limited to an enterprise, a department or a village (the
+    tallies count per town), or grants nothing."""
+    from yingji.framework.access import assignments_of
+    from yingji.framework.roles import ROLES, role_allows
+
+    label = Hazard._meta.label_lower
+    prefixes = []
+    for a in assignments_of(user):
+        if a.role not in ROLES or not role_allows(a.role, "view", label):
+            continue
+        if ROLES[a.role].global_scope:
+            return [""]
+        if a.enterprise_id is not None or a.department_id is not None:
+            return None
+        if a.place_id is None:
+            return [""]
+        if LEVEL_DEPTH[a.place.level] > LEVEL_DEPTH[PlaceLevel.TOWN]:
+            return None
+        prefixes.append(a.place.path)
+    return prefixes or None
+
+
+def _from_tallies(user, filters: StatsFilters, depth: int, now: dt.datetime):
+    """The same counts from the tallies (``yingji.hazards.tally``), when they can give them: the
+    table is drawn per county or town (not per village), the scope is a set of places at town level
+    or above, and the only filters are kind and place. None otherwise.
+
+    The tallies hold every count that does not depend on the clock; the open hazards past their
+    deadline are counted from the hazards by an index-only scan (``hazards_open_due_idx``)."""
+    from yingji.hazards.models import HazardCloseHours, HazardTally
+
+    if depth > LEVEL_DEPTH[PlaceLevel.TOWN]:
+        return None
+    if filters.date_from or filters.date_to or filters.industry or filters.source or filters.grade:
+        return None
+    prefixes = _tally_prefixes(user)
+    if prefixes is None:
+        return None
+
+    def admitted(path: str) -> bool:
+        return path.startswith(tuple(prefixes)) and (
+            filters.place is None or path.startswith(filters.place.path)
+        )
+
+    def narrowed(qs):
+        if filters.kind:
+            qs = qs.filter(kind=filters.kind)
+        if filters.place is not None:
+            qs = qs.filter(town_path__startswith=filters.place.path)
+        if prefixes != [""]:
+            q = Q()
+            for prefix in prefixes:
+                q |= Q(town_path__startswith=prefix)
+            qs = qs.filter(q)
+        return qs
+
+    start = _PATH_SEGMENT * depth
+    totals = _empty_counts()
+    by_area: dict[str, dict] = {}
+    by_section: dict[str, dict] = {}
+    tallies = narrowed(HazardTally.objects.filter(n__gt=0)).values_list(
+        "town_path", "section", "status", "grade", "source", "n", "with_deadline", "overdue_closed", "timed",
+        "close_hours",
+    )  # fmt: skip
+    for town, section, status, grade, source, n, with_deadline, overdue_closed, timed, hours in tallies:
+        row = dict.fromkeys(totals, 0)
+        row["total"] = n
+        row[f"status_{status}"] = n
+        if f"grade_{grade}" in row:
+            row[f"grade_{grade}"] = n
+        if f"source_{source}" in row:
+            row[f"source_{source}"] = n
+        if status in OPEN_STATUSES and grade == Grade.MAJOR:
+            row["open_major"] = n
+        if status != Status.DISMISSED:
+            row["with_deadline"] = with_deadline
+        if status == Status.CLOSED:
+            row["overdue_closed"] = overdue_closed
+            row["closed_timed"] = timed
+            row["close_hours"] = hours
+        _add(totals, row)
+        _add(by_area.setdefault(town[start : start + 12], _empty_counts()), row)
+        _add(by_section.setdefault(section, _empty_counts()), row)
+
+    # open and past the deadline: grouped by place, each place's path decides scope and table row
+    overdue = Hazard.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now).order_by()
+    if filters.kind:
+        overdue = overdue.filter(kind=filters.kind)
+    overdue = dict(overdue.values_list("place_id").annotate(n=Count("*")).values_list("place_id", "n"))
+    if overdue:
+        paths = dict(Place.objects.filter(pk__in=list(overdue)).values_list("pk", "path"))
+        for place_id, n in overdue.items():
+            path = paths.get(place_id, "")
+            if admitted(path):
+                totals["overdue_open"] += n
+                by_area.setdefault(path[start : start + 12], _empty_counts())["overdue_open"] += n
+
+    histogram: dict[int, int] = {}
+    for hours, n in narrowed(HazardCloseHours.objects.filter(n__gt=0)).values_list("hours", "n"):
+        histogram[hours] = histogram.get(hours, 0) + n
+    return totals, by_area, by_section, histogram
 
 
 def _industry_rows(by_section: dict[str, dict]) -> list[dict]:

@@ -480,6 +480,7 @@ def report_hazard(*, actor, source, photos=(), **fields):
         disaster_type=disaster_type,
         source=source,
         enterprise=enterprise,
+        industry=enterprise.industry if enterprise is not None else "",
         place=place,
         department=department,
         address=_text(fields.get("address"))[:200] or (enterprise.address if enterprise else ""),
@@ -495,16 +496,18 @@ def report_hazard(*, actor, source, photos=(), **fields):
     )
     if actor is not None:
         check_object(actor, "add", hazard)
-    hazard.save()
-    event = record_event(
-        hazard, Action.REPORT, actor=actor, to_status=S.REPORTED, data={"source": source}, at=None
-    )
-    _save_photos(hazard, photos, stage=PhotoStage.FOUND, actor=actor, event=event)
     from yingji.deadlines import services as deadlines
+    from yingji.hazards import tally
 
-    deadlines.track(
-        hazard, rule="hazards.confirm", start=None, actor=None, title=_("隐患确认：%(h)s") % {"h": hazard}
-    )
+    with tally.deferred():  # the statistics' count last, so its row is locked only until the commit
+        hazard.save()
+        event = record_event(
+            hazard, Action.REPORT, actor=actor, to_status=S.REPORTED, data={"source": source}, at=None
+        )
+        _save_photos(hazard, photos, stage=PhotoStage.FOUND, actor=actor, event=event)
+        deadlines.track(
+            hazard, rule="hazards.confirm", start=None, actor=None, title=_("隐患确认：%(h)s") % {"h": hazard}
+        )
     return hazard
 
 
