@@ -203,3 +203,26 @@ def test_coverage_api(region, crowd, api, make_user, django_capture_on_commit_ca
     assert body["job"]["state"] == "done"
     assert body["totals"]["sms"]["reached"] == 7
     assert api().get(f"/api/v1/warnings/{warning.pk}/coverage/").status_code in (401, 403)
+
+
+def test_coverage_panel_page(region, crowd, client, make_user, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    warning = make_warning(
+        region,
+        place=region["county0"],  # issued by the county: its officers see the warning
+        places=[region["town00"]],
+        groups=("village",),
+        channels=("sms", "inapp", "broadcast"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fanout.start_fanout(warning)
+    client.force_login(make_user(Role.BUREAU_OFFICER, place=region["county0"]))
+    page = client.get(reverse("warnings:response_coverage", args=[warning.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="coverage-panel"' in html and region["town00"].name in html
+    assert "7/8" in html  # sms reached / targeted in the town row
+    outsider = make_user(Role.BUREAU_OFFICER, place=region["county1"])
+    client.force_login(outsider)
+    assert client.get(reverse("warnings:response_coverage", args=[warning.pk])).status_code == 404
