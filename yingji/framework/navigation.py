@@ -56,7 +56,7 @@ SECTIONS = [
         "bi-broadcast",
         [
             (_("预警发布"), "warnings:warning_list", "warnings.warning", None),
-            (_("叫应"), "warnings:response_board", "warnings.warning", None),
+            (_("叫应"), "warnings:response_board", "warnings.acknowledgement", None),
             (_("会商研判"), "warnings:consultation_list", "warnings.consultation", None),
             (_("公众订阅"), "warnings:subscription_list", "warnings.subscription", None),
         ],
@@ -69,7 +69,7 @@ SECTIONS = [
             (_("值班值守"), None, None, 5),
             (_("信息报送"), None, None, 5),
             (_("事件指挥"), None, None, 5),
-            (_("资源一张图"), "resources:map", None, None),
+            (_("资源一张图"), "resources:map", "resources.team", None),
             (_("救援队伍"), "resources:team_list", "resources.team", None),
             (_("专家"), "resources:expert_list", "resources.expert", None),
             (_("装备"), "resources:equipment_list", "resources.equipment", None),

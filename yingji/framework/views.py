@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -52,6 +52,15 @@ class ObjectTypeMixin(LoginRequiredMixin):
         prefetch = self.object_type.list_prefetch_related
         return qs.prefetch_related(*prefetch) if prefetch else qs
 
+    def has_page(self, kind: str) -> bool:
+        """Whether the type has a generic page of ``kind`` (an app may leave out add/edit/delete when its
+        objects are made and changed only by its own workflow pages)."""
+        try:
+            reverse(f"{self.object_type.url_base}_{kind}", args=[0] if kind != "add" else [])
+        except NoReverseMatch:
+            return False
+        return True
+
     def base_context(self, **extra):
         meta = self.model._meta
         user = self.request.user
@@ -60,9 +69,9 @@ class ObjectTypeMixin(LoginRequiredMixin):
             "verbose_name": meta.verbose_name,
             "verbose_name_plural": meta.verbose_name_plural,
             "url_base": self.object_type.url_base,
-            "can_add": can(user, "add", self.model),
-            "can_change": can(user, "change", self.model),
-            "can_delete": can(user, "delete", self.model),
+            "can_add": can(user, "add", self.model) and self.has_page("add"),
+            "can_change": can(user, "change", self.model) and self.has_page("edit"),
+            "can_delete": can(user, "delete", self.model) and self.has_page("delete"),
             **extra,
         }
 
@@ -138,8 +147,10 @@ class ObjectDetailView(ObjectTypeMixin, View):
             object=obj,
             rows=detail_rows(user, obj, self.object_type.detail_fields),
             history=history,
-            can_change_object=self.model.objects.visible_to(user, "change").filter(pk=obj.pk).exists(),
-            can_delete_object=self.model.objects.visible_to(user, "delete").filter(pk=obj.pk).exists(),
+            can_change_object=self.has_page("edit")
+            and self.model.objects.visible_to(user, "change").filter(pk=obj.pk).exists(),
+            can_delete_object=self.has_page("delete")
+            and self.model.objects.visible_to(user, "delete").filter(pk=obj.pk).exists(),
             **self.extra_context(obj),
         )
         meta = self.model._meta
