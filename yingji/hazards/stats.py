@@ -507,6 +507,17 @@ def _tally_prefixes(user) -> list[str] | None:
     return prefixes or None
 
 
+def _tally_row(status: str, grade: str, n: int) -> dict:
+    row = _empty_counts()
+    row["total"] = n
+    row[f"status_{status}"] = n
+    if f"grade_{grade}" in row:
+        row[f"grade_{grade}"] = n
+    if status in OPEN_STATUSES and grade == Grade.MAJOR:
+        row["open_major"] = n
+    return row
+
+
 def _from_tallies(user, filters: StatsFilters, depth: int, now: dt.datetime):
     """The same counts from the tallies (``yingji.hazards.tally``), when they can give them: the
     table is drawn per county or town (not per village), the scope is a set of places at town level
@@ -545,20 +556,16 @@ def _from_tallies(user, filters: StatsFilters, depth: int, now: dt.datetime):
     totals = _empty_counts()
     by_area: dict[str, dict] = {}
     by_section: dict[str, dict] = {}
-    tallies = narrowed(HazardTally.objects.filter(n__gt=0)).values_list(
-        "town_path", "section", "status", "grade", "source", "n", "with_deadline", "overdue_closed", "timed",
-        "close_hours",
-    )  # fmt: skip
-    for town, section, status, grade, source, n, with_deadline, overdue_closed, timed, hours in tallies:
-        row = dict.fromkeys(totals, 0)
-        row["total"] = n
-        row[f"status_{status}"] = n
-        if f"grade_{grade}" in row:
-            row[f"grade_{grade}"] = n
+    tallies = narrowed(HazardTally.objects.filter(n__gt=0)).order_by()
+    per_area = (
+        tallies.annotate(area=Substr("town_path", start + 1, 12))
+        .values_list("area", "status", "grade", "source")
+        .annotate(Sum("n"), Sum("with_deadline"), Sum("overdue_closed"), Sum("timed"), Sum("close_hours"))
+    )
+    for area, status, grade, source, n, with_deadline, overdue_closed, timed, hours in per_area:
+        row = _tally_row(status, grade, n)
         if f"source_{source}" in row:
             row[f"source_{source}"] = n
-        if status in OPEN_STATUSES and grade == Grade.MAJOR:
-            row["open_major"] = n
         if status != Status.DISMISSED:
             row["with_deadline"] = with_deadline
         if status == Status.CLOSED:
@@ -566,8 +573,9 @@ def _from_tallies(user, filters: StatsFilters, depth: int, now: dt.datetime):
             row["closed_timed"] = timed
             row["close_hours"] = hours
         _add(totals, row)
-        _add(by_area.setdefault(town[start : start + 12], _empty_counts()), row)
-        _add(by_section.setdefault(section, _empty_counts()), row)
+        _add(by_area.setdefault(area or "", _empty_counts()), row)
+    for section, status, grade, n in tallies.values_list("section", "status", "grade").annotate(Sum("n")):
+        _add(by_section.setdefault(section, _empty_counts()), _tally_row(status, grade, n))
 
     # open and past the deadline: grouped by place, each place's path decides scope and table row
     overdue = Hazard.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now).order_by()
