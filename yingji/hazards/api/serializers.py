@@ -8,6 +8,7 @@ from yingji.hazards.criteria import STANDARDS
 from yingji.hazards.models import Hazard, HazardEvent, HazardPhoto, RectificationPlan
 from yingji.hazards.services import EDITABLE_FIELDS
 from yingji.orgs.models import Enterprise
+from yingji.places.models import Place
 
 #: the fields a report (POST /api/v1/hazards/) may set; everything else is set by the steps of the loop
 REPORT_FIELDS = (
@@ -31,7 +32,11 @@ class HazardSerializer(ScopedSerializer):
     """A hazard. ``POST`` reports one (``report_hazard``); ``PATCH`` corrects its descriptive fields;
     the steps of the loop are the POST actions (``confirm``, ``assign`` …)."""
 
-    place = PlaceCodeField(required=False, help_text="所在村（社区）的12位区划代码；企业隐患取企业所在地")
+    place = PlaceCodeField(
+        required=False,
+        queryset=Place.objects.defer("boundary"),  # the outline is not needed to report (and is large)
+        help_text="所在村（社区）的12位区划代码；企业隐患取企业所在地",
+    )
     enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), required=False, allow_null=True, help_text="企业编号"
     )

@@ -231,3 +231,28 @@ def test_filters(make_hazard, town, api):
     assert client.get(url(), {"place": town["region"]["village100"].code}).json()["count"] == 0
     with time_machine.travel(hazard.due_at + dt.timedelta(seconds=1), tick=False):
         assert client.get(url(), {"overdue": "true"}).json()["count"] == 1
+
+
+def test_a_report_costs_a_bounded_number_of_queries(town, api, django_assert_max_num_queries):
+    """One report through the API: authentication, the place, the hazard, its event, its confirmation
+    deadline, their change-log entries and the statistics' count — no query per anything else."""
+    client = api(town["grid"])
+    payload = {
+        "title": "消防通道堵塞",
+        "source": "grid",
+        "place": town["region"]["village000"].code,
+        "found_at": "2026-11-20T09:30:00+08:00",
+        "longitude": 120.02,
+        "latitude": 32.01,
+    }
+    assert client.post(url(), payload, format="json").status_code == 201  # warm (content types, rules)
+    # authentication 1, place 1, user name 1, hazard + event + deadline and their change-log entries 6,
+    # the deadline's calendar, lookup and checks 4, the tally 1; savepoints of the nested atomic
+    # blocks 6 (in the test's transaction; in production the outer one is BEGIN/COMMIT)
+    with django_assert_max_num_queries(20) as captured:
+        response = client.post(url(), {**payload, "title": "消防通道再次堵塞"}, format="json")
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum(s.startswith('INSERT INTO "hazards_hazard"') for s in sql) == 1
+    assert sum("hazards_hazardtally" in s for s in sql) == 1
+    assert not any("boundary" in s for s in sql), "the place's outline was read"
