@@ -6,6 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
+# The suite runs on every core (pytest-xdist; each worker has its own test database). Pass other
+# arguments with PYTEST_ARGS, e.g. `make test PYTEST_ARGS="yingji/hazards -n 0"`.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint bench vendor lock clean-data chromium
 
