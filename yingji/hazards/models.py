@@ -200,7 +200,9 @@ class HazardTally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.town_path} {self.kind} {self.section} {self.status} {self.grade} {self.source}: {self.n}"
+        return (
+            f"{self.town_path} {self.kind} {self.section} {self.status} {self.grade} {self.source}: {self.n}"
+        )
 
 
 class HazardCloseHours(models.Model):
