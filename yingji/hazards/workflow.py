@@ -241,7 +241,9 @@ def _now():
 def _lock(hazard):
     from yingji.hazards.models import Hazard
 
-    return Hazard.objects.select_for_update().select_related("place", "enterprise").get(pk=hazard.pk)
+    return (
+        Hazard.objects.select_for_update(of=("self",)).select_related("place", "enterprise").get(pk=hazard.pk)
+    )
 
 
 def _actor_user(actor):

@@ -200,7 +200,11 @@ def issue_prompt(prompt: WorkPrompt, *, actor) -> WorkPrompt:
 @transaction.atomic
 def acknowledge_prompt(ack: WorkPromptAck, *, actor, note: str = "") -> WorkPromptAck:
     """A target place or department acknowledges (签收) the prompt."""
-    ack = WorkPromptAck.objects.select_for_update().select_related("place", "department").get(pk=ack.pk)
+    ack = (
+        WorkPromptAck.objects.select_for_update(of=("self",))
+        .select_related("place", "department")
+        .get(pk=ack.pk)
+    )
     check_object(actor, "change", ack)
     if ack.acknowledged_at is not None:
         raise ValidationError(_("已签收，无需重复签收。"), code="already_acknowledged")
