@@ -46,8 +46,11 @@ CALL_CHANNELS = ("inapp", "sms")
 ESCALATION_CHANNELS = ("inapp", "sms")
 
 #: Fan-out: recipients written per transaction, and the worker's lease on a job.
-FANOUT_BATCH = 50_000
+FANOUT_BATCH = 200_000
 FANOUT_LEASE_SECONDS = 600
+#: Public subscribers are written in address order, cut into tiles of this many rows, each tile
+#: ordered by place (fanout.send_order; 0 = address order only). Measured on 1,000,000 rows.
+FANOUT_SORT_TILE = 25_000
 #: SQLite page cache while a fan-out writes (KiB; 0 keeps the connection's default of 2 MB).
 FANOUT_SQLITE_CACHE_KIB = 262_144
 #: Deliveries handed to the senders per task.

@@ -101,29 +101,64 @@ def _message_for(job: FanoutJob) -> Message:
     return message
 
 
+_COLUMNS = (
+    "created, updated, message_id, channel, address, user_id, person_id, place_id, status, attempts, "
+    "last_error, provider_id"
+)
+
+
 def _insert_sql() -> str:
-    table = Delivery._meta.db_table
-    cols = (
-        "created, updated, message_id, channel, address, user_id, person_id, place_id, status, attempts, "
-        "last_error, provider_id"
-    )
+    """One INSERT for every row of a fan-out; a (message, channel, address) already there is skipped
+    (the delivery's unique constraint), so a repeated batch writes nothing."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
     values = ", ".join(["%s"] * 12)
     if connection.vendor == "sqlite":
-        return f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({values})"  # noqa: S608 - constant names
-    return f"INSERT INTO {table} ({cols}) VALUES ({values}) ON CONFLICT DO NOTHING"  # noqa: S608
+        return f"INSERT OR IGNORE INTO {table} ({_COLUMNS}) VALUES ({values})"  # noqa: S608 - constant names
+    return f"INSERT INTO {table} ({_COLUMNS}) VALUES ({values}) ON CONFLICT DO NOTHING"  # noqa: S608
 
 
 def insert_deliveries(message_id: int, rows, now=None) -> None:
     """Write ``rows`` (channel, address, user_id, person_id, place_id) as queued deliveries; existing
-    (message, channel, address) rows are left as they are. One executemany, no model instances."""
+    (message, channel, address) rows are left as they are. One prepared statement run by
+    ``executemany`` over plain tuples: no model instance, no per-row preparation."""
     stamp = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    queued = DeliveryStatus.QUEUED.value
-    params = [
-        (stamp, stamp, message_id, channel, address, user_id, person_id, place_id, queued, 0, "", "")
-        for channel, address, user_id, person_id, place_id in rows
-    ]
+    head = (stamp, stamp, message_id)
+    tail = (DeliveryStatus.QUEUED.value, 0, "", "")
     with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(), params)
+        cursor.executemany(_insert_sql(), [head + row + tail for row in rows])
+
+
+#: The one group whose rows are written in address order (see :func:`send_order`).
+BULK_GROUP = "subscribers"
+
+
+def _place_key(row) -> int:
+    return row[4] or 0
+
+
+def send_order(rows: list, groups: list) -> list:
+    """The order deliveries are written (and so dispatched, by id) in.
+
+    Every row some other group selected comes first, in resolution order (responsible persons,
+    灾害信息员, enterprises, keepers, vulnerable contacts, places): they are sent first. The public
+    subscribers, up to millions, follow in address order, tile by tile: sorted by (channel, address),
+    cut into tiles of ``FANOUT_SORT_TILE`` rows, each tile sorted by place. Every new delivery is an
+    entry in two indexes with unrelated orders, the unique (message, channel, address) and the
+    place's. Random order makes both inserts land on random B-tree pages; in this order the unique
+    index grows at its end and the place index takes each tile as one sweep across its places,
+    which roughly halves the insert time of a large fan-out (docs/warning-response.md §6).
+    """
+    first, bulk = [], []
+    for row, group in zip(rows, groups, strict=True):
+        (bulk if group == BULK_GROUP else first).append(row)
+    bulk.sort()  # tuples: (channel, address) is unique, so the later (None) fields are never compared
+    tile = conf.get("FANOUT_SORT_TILE")
+    if not tile:
+        first.extend(bulk)
+        return first
+    for i in range(0, len(bulk), tile):
+        first.extend(sorted(bulk[i : i + tile], key=_place_key))
+    return first
 
 
 def _stats(res) -> dict:
@@ -178,7 +213,9 @@ def run_fanout(job_id: int, *, dispatch: bool = True, call: bool = True) -> str:
         open_acknowledgements(warning, call=call)
         res = resolve_recipients(warning)
         resumed = job.runs > 1 or job.cursor > 0
-        rows = _not_written(message.pk, res.rows) if resumed else res.rows
+        rows = send_order(res.rows, res.groups)
+        if resumed:
+            rows = _not_written(message.pk, rows)
         done = len(res.rows) - len(rows)
         FanoutJob.objects.filter(pk=job.pk).update(
             targeted=len(res.rows) + sum(res.unreachable.values()),
