@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,10 @@ class BaseFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        for field in form.fields.values():
+        for name, field in form.fields.items():
+            if isinstance(self.filters.get(name), django_filters.BooleanFilter):
+                # "全部 / 是 / 否" instead of Django's "未知 / 是 / 否" (an unset filter means all rows)
+                field.widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
             field.widget.attrs.setdefault(
                 "class",
                 "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm",

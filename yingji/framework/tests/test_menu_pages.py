@@ -36,3 +36,13 @@ def test_every_menu_page_opens(role, region, make_user, make_enterprise, make_de
     assert urls, "every role has something in its menu"
     failures = [(url, status) for url in urls if (status := client.get(url).status_code) != 200]
     assert failures == []
+
+
+def test_yes_no_filters_offer_all_yes_and_no(region, make_user, client):
+    client.force_login(make_user(Role.PLATFORM_ADMIN))
+    html = client.get("/hazards/hazards/", {"overdue": "true"}).content.decode()
+    start = html.index('name="overdue"')
+    select = html[start : html.index("</select>", start)]
+    assert '<option value="">全部</option>' in select
+    assert '<option value="true" selected>是</option>' in select
+    assert "未知" not in select
