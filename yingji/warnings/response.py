@@ -380,12 +380,162 @@ def _by_token(token: str):
     return None
 
 
+_ANSWER_SQL: str | None = None
+_AUDIT_SQL: str | None = None
+#: What the change log records of an answer (the fields the conditional UPDATE sets).
+_UNANSWERED = {"acknowledged_at": None, "via": "", "acknowledged_by_id": None}
+
+
+def _answer_sql() -> str:
+    """The answer by token as one statement: the conditional UPDATE (``acknowledged_at IS NULL``)
+    returning what the response and the change-log entry need, the warning's headline and the
+    place's name by subqueries (SQLite ≥ 3.35 and PostgreSQL both return rows from an UPDATE)."""
+    global _ANSWER_SQL
+    if _ANSWER_SQL is None:
+        from django.db import connection
+
+        from yingji.places.models import Place
+        from yingji.warnings.models import Warning
+
+        q = connection.ops.quote_name
+        table = q(Acknowledgement._meta.db_table)
+        _ANSWER_SQL = (
+            f"UPDATE {table} SET {q('acknowledged_at')} = %s, {q('via')} = %s, "  # noqa: S608 - names only
+            f"{q('acknowledged_by_id')} = %s, {q('updated')} = %s "
+            f"WHERE {q('token')} = %s AND {q('acknowledged_at')} IS NULL "
+            f"RETURNING {q('id')}, {q('warning_id')}, {q('place_id')}, {q('person_id')}, {q('user_id')}, "
+            f"{q('name')}, {q('called_at')}, {q('due_at')}, "
+            f"(SELECT w.{q('headline')} FROM {q(Warning._meta.db_table)} w WHERE w.{q('id')} = {table}.{q('warning_id')}), "
+            f"(SELECT p.{q('name')} FROM {q(Place._meta.db_table)} p WHERE p.{q('id')} = {table}.{q('place_id')})"
+        )
+    return _ANSWER_SQL
+
+
+def _audit_sql() -> str:
+    """One change-log row, the columns :func:`yingji.audit.services.record` writes, bound once."""
+    global _AUDIT_SQL
+    if _AUDIT_SQL is None:
+        from django.db import connection
+
+        from yingji.audit.models import ObjectChange
+        from yingji.audit.services import _BULK_COLUMNS
+
+        q = connection.ops.quote_name
+        meta = ObjectChange._meta
+        columns = ", ".join(q(meta.get_field(name).column) for name in _BULK_COLUMNS)
+        values = ", ".join(["%s"] * len(_BULK_COLUMNS))
+        _AUDIT_SQL = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608 - names only
+    return _AUDIT_SQL
+
+
+def _aware(value):
+    """A datetime as the database returned it (SQLite: text in UTC) → aware datetime."""
+    if isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
 def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
-    """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``."""
-    ack = _by_token(str(token)[:40]) if token else None
+    """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``.
+
+    The hot path of mass answering (everyone called answers within minutes): one conditional
+    ``UPDATE … WHERE token = %s AND acknowledged_at IS NULL RETURNING …`` and one change-log row
+    (the same values :func:`yingji.audit.services.record` writes: who — the context's actor and
+    source —, when, how), in one transaction; no model is loaded. A repeated answer changes nothing
+    and returns the first (one read); so does an unknown token, which is ``invalid_token``. The
+    returned acknowledgement carries the stored fields the answer needs, with ``warning.headline``
+    and ``place.name``.
+    """
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import connection
+
+    from yingji.audit.choices import ChangeAction
+    from yingji.audit.context import current
+    from yingji.places.models import Place
+    from yingji.warnings.models import Warning
+
+    token = str(token or "")[:40]
+    if via != AckVia.LINK:  # answering as someone needs the row for the rights check
+        ack = _by_token(token) if token else None
+        if ack is None:
+            raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
+        return acknowledge(ack, actor=actor, via=via, now=now)
+    now = now or timezone.now()
+    by = actor.pk if getattr(actor, "pk", None) else None
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    if token:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_answer_sql(), [stamp, via, by, stamp, token])
+            row = cursor.fetchone()
+            if row is not None:
+                (
+                    pk,
+                    warning_id,
+                    place_id,
+                    person_id,
+                    user_id,
+                    name,
+                    called_at,
+                    due_at,
+                    headline,
+                    place_name,
+                ) = row
+                ack = Acknowledgement(
+                    pk=pk,
+                    warning_id=warning_id,
+                    place_id=place_id,
+                    person_id=person_id,
+                    user_id=user_id,
+                    name=name,
+                    called_at=_aware(called_at),
+                    due_at=_aware(due_at),
+                    acknowledged_at=now,
+                    via=via,
+                    acknowledged_by_id=by,
+                    token=token,
+                )
+                ack._state.adding = False
+                ack.warning = Warning(pk=warning_id, headline=headline)
+                ack.place = Place(pk=place_id, name=place_name)
+                ctx = current()
+                who = ctx.get_actor()
+                cursor.execute(
+                    _audit_sql(),
+                    [
+                        stamp,
+                        who.pk if getattr(who, "pk", None) else None,
+                        who.get_username() if who else "",
+                        ctx.source,
+                        ctx.ip,
+                        ctx.request_id,
+                        ChangeAction.UPDATE.value,
+                        _content_type_id(),
+                        str(pk),
+                        str(ack)[:200],
+                        place_id,
+                        ops.adapt_json_value(_UNANSWERED, DjangoJSONEncoder),
+                        ops.adapt_json_value(
+                            {"acknowledged_at": now.isoformat(), "via": via, "acknowledged_by_id": by},
+                            DjangoJSONEncoder,
+                        ),
+                    ],
+                )
+                return ack
+    ack = _by_token(token) if token else None
     if ack is None:
         raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
-    return acknowledge(ack, actor=actor, via=via, now=now)
+    return ack  # answered before: the first answer counts
+
+
+def _content_type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Acknowledgement).pk  # cached after the first call
 
 
 # --- board and statistics ----------------------------------------------------------------------

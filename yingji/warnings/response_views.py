@@ -149,20 +149,22 @@ def ack(request, pk):
 
 
 def ack_link(request, token):
-    """The personal link (no sign-in): GET shows what is being confirmed, POST answers."""
-    item = Acknowledgement.objects.select_related("warning", "place").filter(token=token[:40]).first()
-    if item is None:
-        return render(request, "warnings/response_ack_link.html", {"invalid": True}, status=404)
-    done = False
+    """The personal link (no sign-in): GET shows what is being confirmed, POST answers.
+
+    The POST is the hot path of mass answering: the answer is one conditional UPDATE and one
+    change-log row (``response.acknowledge_by_token``), with no read before it."""
     if request.method == "POST":
         try:
             item = response.acknowledge_by_token(
                 token, actor=request.user if request.user.is_authenticated else None
             )
-            done = True
         except ValidationError:
-            raise Http404 from None
-    return render(request, "warnings/response_ack_link.html", {"ack": item, "done": done or item.answered})
+            return render(request, "warnings/response_ack_link.html", {"invalid": True}, status=404)
+        return render(request, "warnings/response_ack_link.html", {"ack": item, "done": True})
+    item = Acknowledgement.objects.select_related("warning", "place").filter(token=token[:40]).first()
+    if item is None:
+        return render(request, "warnings/response_ack_link.html", {"invalid": True}, status=404)
+    return render(request, "warnings/response_ack_link.html", {"ack": item, "done": item.answered})
 
 
 @login_required
