@@ -141,7 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if env.str("YINGJI_TEST_DB_FILE", default=""):
         DATABASES["default"]["TEST"] = {"NAME": env.str("YINGJI_TEST_DB_FILE")}
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # Persistent connections in production; none in tests, where server threads (browser tests) would
+    # otherwise keep sessions open and block dropping the test database.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if TESTING else env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE columns) serve index-only scans on PostgreSQL; SQLite builds the same index
