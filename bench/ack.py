@@ -1,32 +1,49 @@
 """Benchmark: call-and-respond acknowledgements the system absorbs (issue #6, target ≥ 1,000/s).
 
-* ``ack_per_s`` — answers through the API, ``POST /api/v1/warning-acks/by-token/`` (what the SMS link
-  and apps call), from ``BENCH_ACK_CLIENTS`` concurrent clients (threads with their own database
-  connection, Django's test client: the full middleware, DRF and the service, no HTTP server), each
-  answer one transaction (row lock, update, change-log entry). The endpoint's per-IP throttle is
-  switched off for the run (all clients share one address).
-* ``ack_service_per_s`` — the same through :func:`yingji.warnings.response.acknowledge_by_token`
-  in one thread (the floor without the web layer).
+* ``ack_per_s`` — answers over HTTP: ``POST /api/v1/warning-acks/by-token/`` (what the SMS link and
+  apps call) against gunicorn started as ``yingji serve`` starts it (``--workers 3 --threads 2
+  --preload``, access log on), from ``BENCH_ACK_CLIENTS`` concurrent keep-alive connections of one
+  asyncio load generator on the same machine. Every answer is one transaction: the conditional
+  UPDATE and one change-log row. The endpoint's per-IP throttle (120/min) stays on: every connection
+  comes from its own loopback address (127.0.x.y) and answers at most ``BENCH_ACK_PER_IP`` tokens
+  before the next connection takes a new address, so no answer is throttled (any non-200 fails the run).
+* ``ack_service_per_s`` — :func:`yingji.warnings.response.acknowledge_by_token` in one thread, no web
+  layer (the floor of the database work).
+* ``ack_pg_per_s`` / ``ack_pg_service_per_s`` — the same on PostgreSQL (``BENCH_POSTGRES``, a
+  throwaway database), when it is reachable and ``BENCH_ACK_PG`` is not ``0``.
 
-Data: the demo region tree, one published warning, ``BENCH_ACKS`` (default 20,000) acknowledgement rows
-over the villages, half per figure. SQLite file database in a temporary directory (the embedded
-default), removed afterwards. Run: ``python bench/ack.py`` or ``make bench BENCH_ARGS=ack``.
+Data: the demo region tree, one published warning, ``BENCH_ACKS`` (default 20,000) acknowledgement
+rows over the villages; a quarter is answered through the service, the rest over HTTP. SQLite file
+database (the embedded default: WAL, one writer at a time) in a temporary directory, removed
+afterwards. Run: ``python bench/ack.py`` or ``make bench BENCH_ARGS=ack``.
 """
 
+import asyncio
+import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
-import threading
 import time
+import urllib.request
+from collections import Counter
 from pathlib import Path
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django  # noqa: E402
+from bench.common import postgres_url, setup_django  # noqa: E402
 
 ACKS = int(os.environ.get("BENCH_ACKS", "20000"))
-CLIENTS = int(os.environ.get("BENCH_ACK_CLIENTS", "4"))
+CLIENTS = int(os.environ.get("BENCH_ACK_CLIENTS", "16"))
+WORKERS = int(os.environ.get("BENCH_ACK_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_ACK_THREADS", "2"))
+PER_IP = int(os.environ.get("BENCH_ACK_PER_IP", "100"))
+PATH = "/api/v1/warning-acks/by-token/"
+#: Persistent database connections of the web workers on SQLite (seconds; "0" = a new connection per
+#: request, the settings' default for SQLite). Set through DATABASE_URL's ``conn_max_age``.
+CONN_MAX_AGE = os.environ.get("BENCH_ACK_CONN_MAX_AGE", "60")
 
 
 def _data():
@@ -71,73 +88,238 @@ def _data():
     return list(Acknowledgement.objects.order_by("id").values_list("token", flat=True))
 
 
-def run() -> dict:
-    setup_django()
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _source_addresses():
+    """127.0.1.1, 127.0.1.2, … — a new loopback address per connection (the throttle is per IP)."""
+    n = 256
+    while True:
+        n += 1
+        if n & 255:
+            yield f"127.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+_ADDRESSES = _source_addresses()  # never one address twice in a run
+
+
+async def _answer_all(port: int, shares: list[list[str]]) -> Counter:
+    statuses = Counter()
+    addresses = _ADDRESSES
+
+    async def connect():
+        return await asyncio.open_connection("127.0.0.1", port, local_addr=(next(addresses), 0))
+
+    async def client(tokens):
+        reader, writer = await connect()
+        used = 0
+        for token in tokens:
+            if used >= PER_IP:
+                writer.close()
+                reader, writer = await connect()
+                used = 0
+            body = json.dumps({"token": token}).encode()
+            writer.write(
+                b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (PATH.encode(), len(body), body)
+            )
+            status = int((await reader.readline()).split()[1])
+            length, close = 0, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                name = name.strip().lower()
+                if name == b"content-length":
+                    length = int(value)
+                elif name == b"connection" and value.strip().lower() == b"close":
+                    close = True
+            await reader.readexactly(length)
+            statuses[status] += 1
+            used += 1
+            if close:
+                writer.close()
+                reader, writer = await connect()
+                used = 0
+        writer.close()
+
+    await asyncio.gather(*(client(share) for share in shares))
+    return statuses
+
+
+def _serve(data_dir: str, database_url: str | None):
+    """gunicorn as ``yingji serve`` runs it (web part), on a free port; returns (process, port)."""
+    port = _free_port()
+    env = dict(
+        os.environ, YINGJI_DATA_DIR=data_dir, YINGJI_MODE="demo", YINGJI_TESTING="0", LOG_LEVEL="WARNING"
+    )
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    elif CONN_MAX_AGE != "0":
+        env["DATABASE_URL"] = f"sqlite:///{data_dir}/yingji.sqlite3?conn_max_age={CONN_MAX_AGE}"
+    bin_dir = os.path.dirname(sys.executable)
+    proc = subprocess.Popen(
+        [
+            os.path.join(bin_dir, "gunicorn"),
+            "yingji.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+            "--no-control-socket",
+            "--preload",
+        ],
+        cwd=str(Path(__file__).resolve().parent.parent),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return proc, port
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the gunicorn master and its workers)."""
+    total = 0.0
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            pids += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _measure(database_url: str | None) -> dict:
+    vendor = setup_django(database_url)
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
 
     from yingji.warnings import response
-    from yingji.warnings.api.response_views import AckByTokenView
     from yingji.warnings.models_response import Acknowledgement
 
-    data_dir = Path(settings.DATA_DIR)
+    data_dir = str(settings.DATA_DIR)
+    proc = None
     try:
         tokens = _data()
-        half = len(tokens) // 2
-        service_tokens, api_tokens = tokens[:half], tokens[half:]
+        quarter = len(tokens) // 4
+        service_tokens, http_tokens = tokens[:quarter], tokens[quarter:]
 
         start = time.perf_counter()
         for token in service_tokens:
             response.acknowledge_by_token(token)
         service = len(service_tokens) / (time.perf_counter() - start)
+        connection.close()
 
-        AckByTokenView.throttle_classes = []
-        errors = []
-        shares = [api_tokens[i::CLIENTS] for i in range(CLIENTS)]
-        Client().post("/api/v1/warning-acks/by-token/", {"token": "warm-up"}, content_type="application/json")
-
-        def worker(share):
-            from django.db import connection as conn
-
-            client = Client()
-            try:
-                for token in share:
-                    answer = client.post(
-                        "/api/v1/warning-acks/by-token/", {"token": token}, content_type="application/json"
-                    )
-                    if answer.status_code != 200:
-                        errors.append(answer.status_code)
-            finally:
-                conn.close()
-
-        threads = [threading.Thread(target=worker, args=(share,)) for share in shares]
+        proc, port = _serve(data_dir, database_url)
+        # warm-up: every worker thread resolves URLs and opens its first connection
+        warm = asyncio.run(_answer_all(port, [["warm-up"] * 20 for _ in range(CLIENTS)]))
+        assert set(warm) == {400}, warm
+        shares = [http_tokens[i::CLIENTS] for i in range(CLIENTS)]
+        load_before = os.getloadavg()[0]
+        server_cpu, client_cpu = _cpu_seconds(proc.pid), time.process_time()
         start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        statuses = asyncio.run(_answer_all(port, shares))
         elapsed = time.perf_counter() - start
+        server_cpu, client_cpu = _cpu_seconds(proc.pid) - server_cpu, time.process_time() - client_cpu
+        load_after = os.getloadavg()[0]
+        assert statuses == Counter({200: len(http_tokens)}), statuses
         answered = Acknowledgement.objects.filter(acknowledged_at__isnull=False).count()
-        assert not errors, errors[:5]
         assert answered == len(tokens), answered
     finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
         connection.close()
-        if "yingji-bench-" in str(data_dir):
+        if "yingji-bench-" in data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
+    prefix = "ack" if vendor == "sqlite" else "ack_pg"
     return {
-        "ack_per_s": {
-            "value": len(api_tokens) / elapsed,
+        f"{prefix}_per_s": {
+            "value": len(http_tokens) / elapsed,
             "unit": "acks/s",
-            "n": len(api_tokens),
+            "n": len(http_tokens),
+            "via": "http",
             "clients": CLIENTS,
-            "via": "api",
-            "db": "sqlite",
+            "server": f"gunicorn {WORKERS}x{THREADS}",
+            "conn_max_age": CONN_MAX_AGE if vendor == "sqlite" else "60",
+            "db": vendor,
+            "load": [round(load_before, 2), round(load_after, 2)],
+            "server_cpu_ms": round(server_cpu * 1000 / len(http_tokens), 3),
+            "client_cpu_ms": round(client_cpu * 1000 / len(http_tokens), 3),
         },
-        "ack_service_per_s": {"value": service, "unit": "acks/s", "n": len(service_tokens), "db": "sqlite"},
+        f"{prefix}_service_per_s": {
+            "value": service,
+            "unit": "acks/s",
+            "n": len(service_tokens),
+            "db": vendor,
+        },
     }
 
 
+def _postgres_figures() -> dict:
+    """The PostgreSQL figures, measured in a child process (Django is configured once per process)."""
+    if os.environ.get("BENCH_ACK_PG", "1") == "0":
+        return {}
+    child = subprocess.run(
+        [sys.executable, __file__, "--postgres-json"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if child.returncode != 0:
+        return {}
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def run() -> dict:
+    figures = _postgres_figures()
+    return {**_measure(None), **figures}
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--postgres-json"]:
+        url = postgres_url("yingji_bench_ack")
+        if url is None:
+            sys.exit(1)
+        try:
+            print(json.dumps(_measure(url)))
+        finally:
+            import psycopg
+
+            base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute('DROP DATABASE IF EXISTS "yingji_bench_ack" WITH (FORCE)')
+        sys.exit(0)
     for key, fig in run().items():
-        print(f"{key:<22} {fig['value']:>10,.1f} {fig['unit']}  n={fig['n']:,}")
+        extra = (
+            f"  clients={fig['clients']} {fig['server']} conn_max_age={fig['conn_max_age']} load={fig['load']}"
+            f" cpu/answer: server {fig['server_cpu_ms']} ms, load generator {fig['client_cpu_ms']} ms"
+            if "clients" in fig
+            else ""
+        )
+        print(f"{key:<24} {fig['value']:>10,.1f} {fig['unit']}  n={fig['n']:,} db={fig['db']}{extra}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -439,31 +440,48 @@ def _aware(value):
     return value
 
 
-def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
-    """The answer through the personal link (no sign-in); an unknown token is ``invalid_token``.
+class Answer(NamedTuple):
+    """What an answer by token records and returns, without a model instance (the API answers from
+    it directly). ``first`` is False when the acknowledgement had been answered before."""
 
-    The hot path of mass answering (everyone called answers within minutes): one conditional
-    ``UPDATE … WHERE token = %s AND acknowledged_at IS NULL RETURNING …`` and one change-log row
-    (the same values :func:`yingji.audit.services.record` writes: who — the context's actor and
-    source —, when, how), in one transaction; no model is loaded. A repeated answer changes nothing
-    and returns the first (one read); so does an unknown token, which is ``invalid_token``. The
-    returned acknowledgement carries the stored fields the answer needs, with ``warning.headline``
-    and ``place.name``.
+    pk: int
+    warning_id: int
+    place_id: int
+    person_id: int | None
+    user_id: int | None
+    name: str
+    called_at: dt.datetime
+    due_at: dt.datetime
+    acknowledged_at: dt.datetime
+    via: str
+    acknowledged_by_id: int | None
+    headline: str
+    place_name: str
+    first: bool
+
+    @property
+    def late(self) -> bool:
+        return self.acknowledged_at > self.due_at
+
+
+def answer_token(token: str, *, actor=None, now=None) -> Answer:
+    """The answer through the personal link or the token API (no sign-in): the hot path of mass
+    answering, when everyone called answers within minutes.
+
+    One conditional ``UPDATE … WHERE token = %s AND acknowledged_at IS NULL RETURNING …`` and one
+    change-log row (the values :func:`yingji.audit.services.record` writes: who — the context's actor
+    and source, the request id and address —, when, and the old and new answer fields) in one
+    transaction; nothing is read before it and no model is loaded. A repeated answer changes nothing
+    and returns the first (one read); an unknown token is ``invalid_token``.
     """
     from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
 
     from yingji.audit.choices import ChangeAction
     from yingji.audit.context import current
-    from yingji.places.models import Place
-    from yingji.warnings.models import Warning
 
     token = str(token or "")[:40]
-    if via != AckVia.LINK:  # answering as someone needs the row for the rights check
-        ack = _by_token(token) if token else None
-        if ack is None:
-            raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
-        return acknowledge(ack, actor=actor, via=via, now=now)
+    via = AckVia.LINK.value
     now = now or timezone.now()
     by = actor.pk if getattr(actor, "pk", None) else None
     ops = connection.ops
@@ -485,23 +503,6 @@ def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=
                     headline,
                     place_name,
                 ) = row
-                ack = Acknowledgement(
-                    pk=pk,
-                    warning_id=warning_id,
-                    place_id=place_id,
-                    person_id=person_id,
-                    user_id=user_id,
-                    name=name,
-                    called_at=_aware(called_at),
-                    due_at=_aware(due_at),
-                    acknowledged_at=now,
-                    via=via,
-                    acknowledged_by_id=by,
-                    token=token,
-                )
-                ack._state.adding = False
-                ack.warning = Warning(pk=warning_id, headline=headline)
-                ack.place = Place(pk=place_id, name=place_name)
                 ctx = current()
                 who = ctx.get_actor()
                 cursor.execute(
@@ -516,7 +517,7 @@ def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=
                         ChangeAction.UPDATE.value,
                         _content_type_id(),
                         str(pk),
-                        str(ack)[:200],
+                        f"{headline} · {place_name} · {name}"[:200],  # str(acknowledgement)
                         place_id,
                         ops.adapt_json_value(_UNANSWERED, DjangoJSONEncoder),
                         ops.adapt_json_value(
@@ -525,11 +526,74 @@ def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=
                         ),
                     ],
                 )
-                return ack
+                return Answer(
+                    pk,
+                    warning_id,
+                    place_id,
+                    person_id,
+                    user_id,
+                    name,
+                    _aware(called_at),
+                    _aware(due_at),
+                    now,
+                    via,
+                    by,
+                    headline,
+                    place_name,
+                    True,
+                )
     ack = _by_token(token) if token else None
     if ack is None:
         raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
-    return ack  # answered before: the first answer counts
+    return Answer(  # answered before: the first answer counts
+        ack.pk,
+        ack.warning_id,
+        ack.place_id,
+        ack.person_id,
+        ack.user_id,
+        ack.name,
+        ack.called_at,
+        ack.due_at,
+        ack.acknowledged_at,
+        ack.via,
+        ack.acknowledged_by_id,
+        ack.warning.headline,
+        ack.place.name,
+        False,
+    )
+
+
+def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=None) -> Acknowledgement:
+    """The answer by token (see :func:`answer_token`) as an acknowledgement with ``warning.headline``
+    and ``place.name`` (not loaded: built from the answer). Another ``via`` than the link answers as
+    ``actor`` and goes through :func:`acknowledge` (rights check)."""
+    from yingji.places.models import Place
+    from yingji.warnings.models import Warning
+
+    if via != AckVia.LINK:
+        ack = _by_token(str(token or "")[:40]) if token else None
+        if ack is None:
+            raise field_error("token", _("应答链接无效或已失效，请联系值班室。"), "invalid_token")
+        return acknowledge(ack, actor=actor, via=via, now=now)
+    answer = answer_token(token, actor=actor, now=now)
+    ack = Acknowledgement(
+        pk=answer.pk,
+        warning_id=answer.warning_id,
+        place_id=answer.place_id,
+        person_id=answer.person_id,
+        user_id=answer.user_id,
+        name=answer.name,
+        called_at=answer.called_at,
+        due_at=answer.due_at,
+        acknowledged_at=answer.acknowledged_at,
+        via=answer.via,
+        acknowledged_by_id=answer.acknowledged_by_id,
+        token=str(token)[:40],
+    )
+    ack._state.adding = False
+    ack.warning = Warning(pk=answer.warning_id, headline=answer.headline)
+    ack.place = Place(pk=answer.place_id, name=answer.place_name)
+    return ack
 
 
 def _content_type_id() -> int:
