@@ -2,19 +2,21 @@
 
 * ``fanout_total_s`` — :func:`yingji.warnings.fanout.run_fanout` of one city-wide warning to the
   public subscribers: take the lease, open call-and-respond, resolve the area (1,917 villages) and the
-  recipients (one set-based read, normalise, de-duplicate by channel and address), write one
-  ``messaging.Delivery`` per recipient in batches of 50,000 with ``INSERT OR IGNORE`` and the job's
-  cursor in the same transaction. The hand-over to the senders (one task per 1,000 deliveries) is not
+  recipients (one set-based read, normalise, de-duplicate by channel and address), order them
+  (``fanout.send_order``: subscribers in address tiles), write one ``messaging.Delivery`` per
+  recipient in batches of ``FANOUT_BATCH`` (200,000) with ``INSERT OR IGNORE`` / ``ON CONFLICT DO
+  NOTHING`` and the job's cursor in the same transaction. The hand-over to the senders (one task per 1,000 deliveries) is not
   timed: it only enqueues ids, the sends depend on the carriers.
 * ``fanout_deliveries_per_s`` — deliveries written ÷ ``fanout_total_s`` (target ≥ 50,000/s).
 * ``raw_bulk_insert_per_s`` — the same 1,000,000 delivery rows, prepared in memory, inserted by a bare
-  ``executemany`` (50,000 rows per transaction, the same page cache) into the same table of the same
-  database (all its indexes), for the ratio.
+  ``executemany`` (``FANOUT_BATCH`` rows per transaction, the same page cache, in the order the
+  fan-out wrote them) into the same table of the same database (all its indexes), for the ratio.
 
 Data: the demo region tree and ``BENCH_FANOUT_RECIPIENTS`` (default 1,000,000) confirmed SMS
 subscriptions spread over the villages, written with ``executemany`` (not timed). SQLite file database
 in a temporary directory (the embedded default, WAL, synchronous=NORMAL), removed afterwards.
-Run: ``python bench/fanout.py`` or ``make bench BENCH_ARGS=fanout``.
+Run: ``python bench/fanout.py`` or ``make bench BENCH_ARGS=fanout``. ``BENCH_FANOUT_DB=postgres`` measures
+on PostgreSQL instead (``BENCH_POSTGRES``, a throwaway database; figures ``fanout_pg_*``).
 """
 
 import os
@@ -26,7 +28,7 @@ from pathlib import Path
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django  # noqa: E402
+from bench.common import postgres_url, setup_django  # noqa: E402
 
 RECIPIENTS = int(os.environ.get("BENCH_FANOUT_RECIPIENTS", "1000000"))
 
@@ -48,7 +50,7 @@ def _subscribers(villages: list[int]) -> None:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (
         "INSERT INTO warnings_subscription (created, updated, place_id, channel, address, name, confirmed, "
-        "confirmed_at, confirm_code, active, token) VALUES (%s, %s, %s, 'sms', %s, '', 1, %s, '000000', 1, %s)"
+        "confirmed_at, confirm_code, active, token) VALUES (%s, %s, %s, 'sms', %s, '', TRUE, %s, '000000', TRUE, %s)"
     )
     n = len(villages)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -84,8 +86,14 @@ def _warning(city):
     )
 
 
+PG_NAME = "yingji_bench_fanout"
+
+
 def run() -> dict:
-    setup_django()
+    url = postgres_url(PG_NAME) if os.environ.get("BENCH_FANOUT_DB") == "postgres" else None
+    if os.environ.get("BENCH_FANOUT_DB") == "postgres" and url is None:
+        raise RuntimeError("PostgreSQL is not reachable (BENCH_POSTGRES)")
+    vendor = setup_django(url)
     from django.conf import settings
     from django.db import connection, transaction
 
@@ -126,27 +134,45 @@ def run() -> dict:
             "place_id, status, attempts, last_error, provider_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
             "%s, %s, %s)"
         )
+        from yingji.warnings import conf_response
+
+        batch = conf_response.get("FANOUT_BATCH")
         with fanout._sqlite_cache():  # the same page cache as the fan-out
             start = time.perf_counter()
-            for i in range(0, len(params), 50_000):
+            for i in range(0, len(params), batch):
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.executemany(sql, params[i : i + 50_000])
+                    cursor.executemany(sql, params[i : i + batch])
             raw = time.perf_counter() - start
     finally:
         connection.close()
         if data_dir is not None and "yingji-bench-" in str(data_dir):
             shutil.rmtree(data_dir, ignore_errors=True)
-    vendor = "sqlite"
+        if url:
+            _drop_postgres()
+    pg = "" if vendor == "sqlite" else "_pg"
     return {
-        "fanout_deliveries_per_s": {"value": written / total, "unit": "rows/s", "n": written, "db": vendor},
-        "fanout_total_s": {"value": total, "unit": "s", "n": written, "db": vendor},
-        "raw_bulk_insert_per_s": {
+        f"fanout{pg}_deliveries_per_s": {
+            "value": written / total,
+            "unit": "rows/s",
+            "n": written,
+            "db": vendor,
+        },
+        f"fanout{pg}_total_s": {"value": total, "unit": "s", "n": written, "db": vendor},
+        f"raw{pg}_bulk_insert_per_s": {
             "value": len(params) / raw,
             "unit": "rows/s",
             "n": len(params),
             "db": vendor,
         },
     }
+
+
+def _drop_postgres() -> None:
+    import psycopg
+
+    base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
