@@ -98,6 +98,9 @@ class AckVia(models.TextChoices):
     LINK = "link", _("短信链接")
     UI = "ui", _("平台页面")
     API = "api", _("接口")
+    SMS = "sms", _("短信回复")
+    VOICE = "voice", _("语音应答")
+    WECHAT = "wechat", _("政务微信")
 
 
 def new_token() -> str:

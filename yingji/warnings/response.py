@@ -464,7 +464,7 @@ class Answer(NamedTuple):
         return self.acknowledged_at > self.due_at
 
 
-def answer_token(token: str, *, actor=None, now=None) -> Answer:
+def answer_token(token: str, *, actor=None, now=None, via: str = AckVia.LINK, at=None) -> Answer:
     """The answer through the personal link or the token API (no sign-in): the hot path of mass
     answering, when everyone called answers within minutes.
 
@@ -481,14 +481,15 @@ def answer_token(token: str, *, actor=None, now=None) -> Answer:
     from yingji.audit.context import current
 
     token = str(token or "")[:40]
-    via = AckVia.LINK.value
+    via = str(via)
     now = now or timezone.now()
+    at = at or now  # when the person answered (a relayed reply: earlier than now)
     by = actor.pk if getattr(actor, "pk", None) else None
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(now)
     if token:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_answer_sql(), [stamp, via, by, stamp, token])
+            cursor.execute(_answer_sql(), [ops.adapt_datetimefield_value(at), via, by, stamp, token])
             row = cursor.fetchone()
             if row is not None:
                 (
@@ -521,7 +522,7 @@ def answer_token(token: str, *, actor=None, now=None) -> Answer:
                         place_id,
                         ops.adapt_json_value(_UNANSWERED, DjangoJSONEncoder),
                         ops.adapt_json_value(
-                            {"acknowledged_at": now.isoformat(), "via": via, "acknowledged_by_id": by},
+                            {"acknowledged_at": at.isoformat(), "via": via, "acknowledged_by_id": by},
                             DjangoJSONEncoder,
                         ),
                     ],
@@ -535,7 +536,7 @@ def answer_token(token: str, *, actor=None, now=None) -> Answer:
                     name,
                     _aware(called_at),
                     _aware(due_at),
-                    now,
+                    at,
                     via,
                     by,
                     headline,
@@ -594,6 +595,219 @@ def acknowledge_by_token(token: str, *, actor=None, via: str = AckVia.LINK, now=
     ack.warning = Warning(pk=answer.warning_id, headline=answer.headline)
     ack.place = Place(pk=answer.place_id, name=answer.place_name)
     return ack
+
+
+# --- batch intake (carrier / 政务微信 gateway) ---------------------------------------------------
+
+#: Replies relayed in bulk say how the person answered: an SMS reply ("回复1确认"), a voice key press
+#: or the 政务微信 button.
+BATCH_VIA = (AckVia.SMS.value, AckVia.VOICE.value, AckVia.WECHAT.value)
+#: Most answers per batch request (``YINGJI_WARNINGS_ACK_BATCH_MAX``).
+ACK_BATCH_MAX = 1000
+#: A reply time at most this far ahead of the platform's clock (the gateway's clock skew) is taken as
+#: "now"; later is ``invalid_at`` (``YINGJI_WARNINGS_ACK_BATCH_SKEW_SECONDS``).
+ACK_BATCH_SKEW_SECONDS = 60
+
+
+def batch_max() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "YINGJI_WARNINGS_ACK_BATCH_MAX", ACK_BATCH_MAX))
+
+
+def _skew() -> dt.timedelta:
+    from django.conf import settings
+
+    return dt.timedelta(
+        seconds=int(getattr(settings, "YINGJI_WARNINGS_ACK_BATCH_SKEW_SECONDS", ACK_BATCH_SKEW_SECONDS))
+    )
+
+
+def _batch_sql(n: int) -> str:
+    """The conditional UPDATE of ``n`` answers as one statement: the answers as a ``VALUES`` table
+    (token, time, via) joined by ``UPDATE … FROM`` (SQLite ≥ 3.33, PostgreSQL), each row answered at
+    its own time, only if unanswered and called before that time; returns what the change log needs."""
+    from django.db import connection
+
+    from yingji.places.models import Place
+    from yingji.warnings.models import Warning
+
+    q = connection.ops.quote_name
+    table = q(Acknowledgement._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * n)
+    return (
+        f"WITH v(t, a, w) AS (VALUES {values}) "  # noqa: S608 - names only, values bound
+        f"UPDATE {table} SET {q('acknowledged_at')} = v.a, {q('via')} = v.w, "
+        f"{q('acknowledged_by_id')} = %s, {q('updated')} = %s FROM v "
+        f"WHERE {table}.{q('token')} = v.t AND {table}.{q('acknowledged_at')} IS NULL "
+        f"AND {table}.{q('called_at')} <= v.a "
+        f"RETURNING {table}.{q('id')}, {table}.{q('token')}, {table}.{q('place_id')}, {table}.{q('name')}, "
+        f"(SELECT w.{q('headline')} FROM {q(Warning._meta.db_table)} w WHERE w.{q('id')} = {table}.{q('warning_id')}), "
+        f"(SELECT p.{q('name')} FROM {q(Place._meta.db_table)} p WHERE p.{q('id')} = {table}.{q('place_id')})"
+    )
+
+
+def _item_time(raw, now):
+    """``at`` of one batch item → aware UTC datetime, or None when invalid."""
+    from django.utils.dateparse import parse_datetime
+
+    if raw in (None, ""):
+        return now
+    if isinstance(raw, dt.datetime):
+        at = raw
+    elif isinstance(raw, str):
+        try:
+            at = parse_datetime(raw)
+        except ValueError:
+            return None
+    else:
+        return None
+    if at is None:
+        return None
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, timezone.get_current_timezone())
+    at = at.astimezone(dt.UTC)
+    if at > now + _skew():
+        return None
+    return min(at, now)
+
+
+def answer_batch(answers, *, actor, now=None) -> dict:
+    """Answers relayed in bulk by the SMS/voice carrier or the 政务微信 gateway: ``answers`` is a list of
+    ``{"token", "at" (ISO time the person answered; default now), "via": sms|voice|wechat}``.
+
+    Same semantics as answering one by one (:func:`answer_token` with ``via`` and ``at``): the first
+    answer counts, a repeat or an unknown token changes nothing and is reported back per item. In one
+    transaction: one set-based conditional ``UPDATE … FROM (VALUES …) … RETURNING``, one read of the
+    tokens it did not answer (to tell repeats from unknown tokens), and the change-log rows by one
+    ``executemany`` with the values :func:`answer_token` writes. The number of statements does not
+    depend on the batch size.
+
+    Within one batch a token given twice counts once: the earliest ``at`` (then the first in the list);
+    the others are ``duplicate``. An item whose ``at`` is in the future (beyond the clock skew) is
+    ``invalid_at``; one before the call is ``before_call``; an unknown ``via`` is ``invalid_via``.
+
+    Returns ``{"accepted", "already_answered", "unknown", "duplicate", "invalid", "results"}`` with
+    ``results`` the non-accepted items (``index``, ``token``, ``code``, ``message``; repeats also the
+    first answer's ``acknowledged_at`` and ``via``), in list order.
+    """
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import connection
+
+    from yingji.audit.choices import ChangeAction
+    from yingji.audit.context import current
+
+    messages = {
+        "invalid_token": _("应答链接无效或已失效。"),
+        "already_answered": _("已应答过，以首次应答为准。"),
+        "duplicate": _("同一批次中重复的应答，以最早的一条为准。"),
+        "invalid_at": _("应答时间无效或晚于当前时间。"),
+        "before_call": _("应答时间早于叫应时间。"),
+        "invalid_via": _("未知的应答方式。"),
+        "invalid": _("应答格式无效。"),
+    }
+    now = now or timezone.now()
+    by = actor.pk if getattr(actor, "pk", None) else None
+    results: list[dict] = []
+    counts = {"accepted": 0, "already_answered": 0, "unknown": 0, "duplicate": 0, "invalid": 0}
+
+    def reject(index, token, code, count, **extra):
+        counts[count] += 1
+        results.append({"index": index, "token": token, "code": code, "message": messages[code], **extra})
+
+    chosen: dict[str, tuple] = {}  # token → (at, index, via): the batch's first answer per token
+    for index, item in enumerate(answers):
+        if not isinstance(item, dict):
+            reject(index, "", "invalid", "invalid")
+            continue
+        token = item.get("token")
+        token = token if isinstance(token, str) else ""
+        if not token or len(token) > 40:
+            reject(index, token[:40], "invalid_token", "unknown")
+            continue
+        via = item.get("via")
+        if via not in BATCH_VIA:
+            reject(index, token, "invalid_via", "invalid")
+            continue
+        at = _item_time(item.get("at"), now)
+        if at is None:
+            reject(index, token, "invalid_at", "invalid")
+            continue
+        first = chosen.get(token)
+        if first is None or (at, index) < first[:2]:
+            if first is not None:
+                reject(first[1], token, "duplicate", "duplicate")
+            chosen[token] = (at, index, via)
+        else:
+            reject(index, token, "duplicate", "duplicate")
+    if chosen:
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(now)
+        params = []
+        for token, (at, _index, via) in chosen.items():
+            params += [token, ops.adapt_datetimefield_value(at), via]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_batch_sql(len(chosen)), [*params, by, stamp])
+            answered = cursor.fetchall()
+            ctx = current()
+            who = ctx.get_actor()
+            who_id = who.pk if getattr(who, "pk", None) else None
+            who_name = who.get_username() if who else ""
+            ct_id = _content_type_id()
+            before = ops.adapt_json_value(_UNANSWERED, DjangoJSONEncoder)
+            log = []
+            for pk, token, place_id, name, headline, place_name in answered:
+                at, _index, via = chosen[token]
+                log.append(
+                    [
+                        stamp,
+                        who_id,
+                        who_name,
+                        ctx.source,
+                        ctx.ip,
+                        ctx.request_id,
+                        ChangeAction.UPDATE.value,
+                        ct_id,
+                        str(pk),
+                        f"{headline} · {place_name} · {name}"[:200],  # str(acknowledgement)
+                        place_id,
+                        before,
+                        ops.adapt_json_value(
+                            {"acknowledged_at": at.isoformat(), "via": via, "acknowledged_by_id": by},
+                            DjangoJSONEncoder,
+                        ),
+                    ]
+                )
+            if log:
+                cursor.executemany(_audit_sql(), log)
+            counts["accepted"] = len(answered)
+            rest = set(chosen) - {row[1] for row in answered}
+            found = {}
+            if rest:
+                found = {
+                    token: (answered_at, first_via)
+                    for token, answered_at, first_via in Acknowledgement.objects.filter(
+                        token__in=rest
+                    ).values_list("token", "acknowledged_at", "via")
+                }
+        for token in rest:
+            index = chosen[token][1]
+            if token not in found:
+                reject(index, token, "invalid_token", "unknown")
+            elif found[token][0] is not None:
+                answered_at, first_via = found[token]
+                reject(
+                    index,
+                    token,
+                    "already_answered",
+                    "already_answered",
+                    acknowledged_at=answered_at,
+                    via=first_via,
+                )
+            else:
+                reject(index, token, "before_call", "invalid")
+    results.sort(key=lambda r: r["index"])
+    return {**counts, "results": results}
 
 
 def _content_type_id() -> int:

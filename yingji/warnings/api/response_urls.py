@@ -8,4 +8,5 @@ from yingji.warnings.api import response_views as views
 urlpatterns: list = [
     path("warnings/<int:pk>/coverage/", views.CoverageView.as_view(), name="warning-coverage"),
     path("warning-acks/by-token/", views.AckByTokenView.as_view(), name="warning-ack-by-token"),
+    path("warning-acks/by-token/batch/", views.AckBatchView.as_view(), name="warning-ack-by-token-batch"),
 ]

@@ -2,6 +2,9 @@
 
 * ``/api/v1/warning-acks/`` — acknowledgements in scope (read-only), ``POST …/{id}/acknowledge/``;
 * ``POST /api/v1/warning-acks/by-token/`` ``{"token": …}`` — the personal link's answer, no sign-in;
+* ``POST /api/v1/warning-acks/by-token/batch/`` ``{"answers": [{"token", "at", "via"}, …]}`` — replies
+  relayed in bulk by the SMS/voice carrier or the 政务微信 gateway (an account that may change
+  acknowledgements);
 * ``/api/v1/vulnerable-contacts/`` — 特殊群体联系人 (CRUD in scope);
 * ``GET /api/v1/warnings/{id}/coverage/`` — reached/targeted per place and channel, public estimate.
 """
@@ -10,11 +13,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from yingji.framework.access import can
 from yingji.framework.api import PlaceCodeField, ScopedModelViewSet, ScopedSerializer
 from yingji.framework.api_policy import RolePermission
 from yingji.warnings import response
@@ -111,6 +115,62 @@ class AckByTokenView(APIView):
         # the hot path of mass answering: one UPDATE … RETURNING and one change-log row, no model
         answer = response.answer_token(str(request.data.get("token", "")))
         return Response({"id": answer.pk, "acknowledged_at": answer.acknowledged_at, "late": answer.late})
+
+
+class MayChangeAcknowledgements(BasePermission):
+    """Signed in with a role that may change acknowledgements (platform admin, bureau or duty officer;
+    the carrier's integration account is a duty-officer account)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and can(user, "change", Acknowledgement))
+
+
+class AckBatchView(APIView):
+    """Answers relayed in bulk by the SMS/voice carrier or the 政务微信 gateway (per-item results)."""
+
+    permission_classes = [MayChangeAcknowledgements]
+
+    @extend_schema(
+        request=inline_serializer(
+            "AckBatch",
+            {
+                "answers": serializers.ListField(
+                    child=inline_serializer(
+                        "AckBatchItem",
+                        {
+                            "token": serializers.CharField(),
+                            "at": serializers.DateTimeField(required=False),
+                            "via": serializers.ChoiceField(choices=response.BATCH_VIA),
+                        },
+                    )
+                )
+            },
+        ),
+        responses=inline_serializer(
+            "AckBatchAnswer",
+            {
+                "accepted": serializers.IntegerField(),
+                "already_answered": serializers.IntegerField(),
+                "unknown": serializers.IntegerField(),
+                "duplicate": serializers.IntegerField(),
+                "invalid": serializers.IntegerField(),
+                "results": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def post(self, request):
+        from django.utils.translation import gettext as _
+
+        from yingji.framework.errors import field_error
+
+        answers = request.data.get("answers") if isinstance(request.data, dict) else None
+        if not isinstance(answers, list) or not answers:
+            raise field_error("answers", _("请提供应答列表。"), "required")
+        limit = response.batch_max()
+        if len(answers) > limit:
+            raise field_error("answers", _("每次最多提交%(n)d条应答。") % {"n": limit}, "too_many")
+        return Response(response.answer_batch(answers, actor=request.user))
 
 
 class VulnerableContactSerializer(ScopedSerializer):
