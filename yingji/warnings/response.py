@@ -472,7 +472,8 @@ def answer_token(token: str, *, actor=None, now=None, via: str = AckVia.LINK, at
     change-log row (the values :func:`yingji.audit.services.record` writes: who — the context's actor
     and source, the request id and address —, when, and the old and new answer fields) in one
     transaction; nothing is read before it and no model is loaded. A repeated answer changes nothing
-    and returns the first (one read); an unknown token is ``invalid_token``.
+    and returns the first (one read); an unknown token is ``invalid_token``. ``via`` and ``at`` (when
+    the person answered; default now) serve answers relayed by a gateway (see :func:`answer_batch`).
     """
     from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
