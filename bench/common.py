@@ -1,6 +1,8 @@
 """Shared set-up for benchmarks: a throwaway data directory and database, Django configured."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 
@@ -23,7 +25,9 @@ def setup_django(database_url: str | None = None) -> str:
 
     Returns the database vendor ("sqlite" or "postgresql").
     """
-    os.environ["YINGJI_DATA_DIR"] = tempfile.mkdtemp(prefix="yingji-bench-")
+    data_dir = tempfile.mkdtemp(prefix="yingji-bench-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)  # the bench process owns it
+    os.environ["YINGJI_DATA_DIR"] = data_dir
     os.environ.setdefault("YINGJI_MODE", "demo")
     os.environ["YINGJI_TESTING"] = "0"
     os.environ["LOG_LEVEL"] = "WARNING"

@@ -14,8 +14,10 @@ only a location (the village is found by point-in-polygon).
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +25,10 @@ from pathlib import Path
 
 if __name__ == "__main__":  # make ``yingji`` importable and use a throwaway data directory
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("YINGJI_DATA_DIR", tempfile.mkdtemp(prefix="yingji-bench-"))
+    if "YINGJI_DATA_DIR" not in os.environ:
+        data_dir = tempfile.mkdtemp(prefix="yingji-bench-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.environ["YINGJI_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
 
 DEFAULT_ROWS = 100_000
