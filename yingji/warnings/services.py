@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingji.framework.access import AccessDenied, check_object
+from yingji.framework.access import check_object
 from yingji.framework.errors import field_error
 from yingji.utilities.identifiers import IdentifierError, validate_mobile
 from yingji.warnings.models import Consultation, Subscription, WorkPrompt, WorkPromptAck
@@ -220,14 +220,6 @@ def acks_for(user, prompt: WorkPrompt):
     return WorkPromptAck.objects.visible_to(user, "change").filter(
         prompt=prompt, acknowledged_at__isnull=True
     )
-
-
-def require_change(user, obj):
-    try:
-        check_object(user, "change", obj)
-    except AccessDenied:
-        return False
-    return True
 
 
 # --- PDF ----------------------------------------------------------------------------------------
