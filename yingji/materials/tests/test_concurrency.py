@@ -103,7 +103,6 @@ def _assert_conserved(item, source, target, initial: Decimal):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
 def test_parallel_issues_and_transfers_on_postgresql(region):
     item, source, target = _setup(region)
     outcome = _run(item, source, target, workers=60)
