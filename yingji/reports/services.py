@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import inspect
-import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -30,8 +28,6 @@ from yingji.reports import conf
 from yingji.reports.choices import ReportKind, ReportStatus, RewardDecision
 from yingji.reports.models import PublicReport, ReportPhoto
 from yingji.utilities.identifiers import IdentifierError, validate_mobile
-
-log = logging.getLogger(__name__)
 
 RULE_ACCEPT = "reports.accept"
 RULE_HANDLE = "reports.handle"
@@ -435,24 +431,20 @@ def _append(text: str, line: str) -> str:
 
 
 def _notify_reporter(report: PublicReport, subject: str) -> None:
-    """Text the reporter (if a mobile was given) through the messaging centre's SMS channel.
-
-    ``messaging.notify`` reaches users, persons and places; a public reporter is none of them. When
-    it accepts raw mobile numbers (``mobiles=``) the text is sent; until then nothing is sent and the
-    reporter follows the report with the tracking code.
-    """
+    """Text the reporter (if a mobile was given) through the messaging centre's SMS channel. The link
+    is the public tracking page (the reporter has no account), never the officers' page."""
     if not report.reporter_mobile:
         return
+    from django.urls import reverse
+
     from yingji.messaging.services import notify
 
-    if "mobiles" not in inspect.signature(notify).parameters:
-        log.info("report %s: messaging cannot text a bare mobile yet; reporter not notified", report.pk)
-        return
     notify(
         actor=None,
         subject=subject,
         mobiles=[report.reporter_mobile],
         channels=("sms",),
+        link=reverse("reports:public_track"),
         about=report,
         category="report",
     )

@@ -184,3 +184,17 @@ def test_api_actions_and_error_shape(world, submit, api):
     assert api(world["leader"]).post(f"/api/v1/public-reports/{report.pk}/accept/", {}).status_code == 403
     assert api(world["other_officer"]).get(f"/api/v1/public-reports/{report.pk}/").status_code == 404
     assert api(world["grid"]).get("/api/v1/public-reports/").status_code == 403
+
+
+def test_reporter_is_texted_with_the_public_tracking_link_not_the_officers_page(world, submit):
+    from yingji.messaging.models import Delivery, Message
+
+    silent = services.accept_report(submit(), actor=world["officer"])
+    assert not Message.objects.filter(object_id=str(silent.pk)).exists()
+    report = services.accept_report(submit(reporter_mobile="13912345678"), actor=world["officer"])
+    message = Message.objects.get(object_id=str(report.pk))
+    assert message.link == reverse("reports:public_track")
+    assert report.tracking_code not in message.link
+    assert report.display_code in message.subject
+    delivery = Delivery.objects.get(message=message)
+    assert (delivery.channel, delivery.address) == ("sms", "13912345678")
