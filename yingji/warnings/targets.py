@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -41,6 +40,7 @@ from django.db.models import Q
 
 from yingji.messaging.choices import ChannelCode
 from yingji.places.models import Place
+from yingji.utilities.identifiers import IdentifierError, validate_mobile
 from yingji.warnings import conf_response as conf
 
 logger = logging.getLogger(__name__)
@@ -50,18 +50,20 @@ PLACE_CHANNELS = (ChannelCode.BROADCAST, ChannelCode.SCREEN)
 TIER_LEVEL = {"district": "county", "town": "town", "village": "village"}
 CHUNK = 500
 
-_MOBILE = re.compile(r"(?:\+?0{0,2}86)?(1[3-9]\d{9})")
-_SEP = re.compile(r"[\s\-()（）]")
-
 
 def normalise_mobile(raw) -> str:
-    """11 digits of a mainland mobile (``+86 138-…`` → ``138…``), or "" when it is not one."""
+    """11 digits of a mainland mobile (``+86 138-…`` → ``138…``), or "" when it is not one.
+
+    Stored numbers are mostly already 11 digits (fast path); the rest go through the project's
+    ``validate_mobile``."""
     if not raw:
         return ""
     if len(raw) == 11 and raw.isdigit() and raw[0] == "1" and raw[1] in "3456789":
         return raw
-    m = _MOBILE.fullmatch(_SEP.sub("", str(raw)))
-    return m.group(1) if m else ""
+    try:
+        return validate_mobile(raw)
+    except IdentifierError:
+        return ""
 
 
 def chunks(items, size=CHUNK):
