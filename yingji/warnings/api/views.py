@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -59,11 +61,9 @@ class WarningViewSet(ScopedModelViewSet):
         return qs.prefetch_related("area_places")
 
     def perform_destroy(self, instance):
-        from django.core.exceptions import ValidationError
-
+        """Only drafts (and rejected drafts) may be deleted; their timeline goes with them (CASCADE)."""
         if not instance.is_editable:
-            raise ValidationError("只有草稿或被退回的预警可以删除。", code="not_editable")
-        instance.events.all().delete()
+            raise ValidationError(_("只有草稿或被退回的预警可以删除。"), code="not_editable")
         super().perform_destroy(instance)
 
     def _answer(self, warning, code=status.HTTP_200_OK):

@@ -119,3 +119,17 @@ def test_api_steps(api, officers, make_warning):
     assert cancel.status_code == 201 and cancel.json()["msg_type"] == "Cancel"
     assert api(officers["outsider"]).post(f"/api/v1/warnings/{w.pk}/cancel/", {}).status_code == 404
     assert author.delete(f"/api/v1/warnings/{w.pk}/").status_code == 400  # published history stays
+
+
+def test_api_delete_only_drafts(api, officers, make_warning, publish_now):
+    draft = make_warning()
+    assert draft.events.exists()
+    assert api(officers["author"]).delete(f"/api/v1/warnings/{draft.pk}/").status_code == 204
+    assert not Warning.objects.filter(pk=draft.pk).exists()
+    published = publish_now(make_warning())
+    refused = api(officers["author"]).delete(f"/api/v1/warnings/{published.pk}/")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["fields"]["non_field_errors"][0]["code"] == "not_editable"
+    assert "草稿" in error["fields"]["non_field_errors"][0]["message"]
+    assert Warning.objects.filter(pk=published.pk, status=Status.PUBLISHED).exists()
