@@ -57,13 +57,22 @@ def _measures(points, *kinds) -> list[str]:
     return out
 
 
-def card_content(enterprise, post: str, card: str) -> dict:
-    """Title, level and sections ``[(heading, [lines])]`` of one card of one post."""
-    points = list(
-        RiskPoint.objects.filter(enterprise=enterprise, post=post)
-        .prefetch_related("measures")
-        .order_by("-score")
-    )
+def _points_by_post(enterprise, posts=None) -> dict[str, list]:
+    """post → its risk points (highest score first) with their measures: two queries for all posts."""
+    points = RiskPoint.objects.filter(enterprise=enterprise).prefetch_related("measures").order_by("-score")
+    if posts is not None:
+        points = points.filter(post__in=list(posts))
+    by_post: dict[str, list] = {}
+    for p in points:
+        by_post.setdefault(p.post, []).append(p)
+    return by_post
+
+
+def card_content(enterprise, post: str, card: str, points=None) -> dict:
+    """Title, level and sections ``[(heading, [lines])]`` of one card of one post (``points``: the
+    post's risk points with their measures, when the caller has them already)."""
+    if points is None:
+        points = _points_by_post(enterprise, [post]).get(post, [])
     level = grading.highest_level(p.level for p in points) or RiskLevel.LOW
     accidents = []
     for p in points:
@@ -141,9 +150,10 @@ def cards_pdf(enterprise, posts=None, cards=None) -> bytes:
         title=_("岗位三卡"),
     )
     story = []
+    by_post = _points_by_post(enterprise, posts)
     for post in posts:
         for card in cards:
-            content = card_content(enterprise, post, card)
+            content = card_content(enterprise, post, card, by_post.get(post, []))
             colour = colors.HexColor(LEVEL_COLOURS[content["level"]][2])
             band = Table([[Paragraph(content["title"], title_style)]], colWidths=[180 * mm])
             band.setStyle(

@@ -112,3 +112,19 @@ def test_cards_pdf_has_one_page_per_card_per_post(enterprise, settings):
     settings.YINGJI_RISKS_CARDS = ("nonsense",)
     with pytest.raises(ValueError):
         cards.card_set()
+
+
+def test_cards_pdf_reads_the_points_once_whatever_the_number_of_posts(
+    enterprise, make_point, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # posts, points, their measures
+        assert _pages(cards.cards_pdf(enterprise)) == 3
+    for post in ("电工", "焊工", "司机"):
+        make_point(enterprise, level="large", post=post, measures=[("emergency", f"{post}应急处置")])
+    with django_assert_num_queries(3):
+        pdf = cards.cards_pdf(enterprise)
+    assert _pages(pdf) == 12
+    with django_assert_num_queries(2):  # posts given: points and measures only
+        assert _pages(cards.cards_pdf(enterprise, ["焊工"], ["emergency"])) == 1
+    emergency = dict(cards.card_content(enterprise, "焊工", "emergency")["sections"])
+    assert emergency["应急处置措施"] == ["焊工应急处置"]
