@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,14 +31,6 @@ from yingji.warnings.models import PUBLIC_STATUSES, Subscription, Warning, WorkP
 from yingji.warnings.tables import level_badge
 
 DEFAULT_CENTRE = (32.0, 120.9)  # 南通 (lat, lon), used when no place has a centroid
-
-
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def map_config(user, warning=None) -> dict:
@@ -117,7 +107,6 @@ class WarningDetailView(ObjectDetailView):
             "followups": obj.followups.visible_to(user).order_by("created"),
             "map_config": map_config(user, obj),
             "area_places": obj.area_places.all().only("name", "code"),
-            "coverage_loader": _has_template("warnings/response_coverage_loader.html"),
         }
 
 
