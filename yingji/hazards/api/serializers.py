@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -210,7 +212,9 @@ class AssignBody(serializers.Serializer):
     note = _text()
 
     def to_internal_value(self, data):
-        plan = data.get("plan") if hasattr(data, "get") else None
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)  # DRF's "expected a dictionary" error
+        plan = data.get("plan")
         value = super().to_internal_value({k: v for k, v in data.items() if k != "plan"})
         value["plan"] = plan if isinstance(plan, dict) else None
         return value

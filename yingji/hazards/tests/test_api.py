@@ -256,3 +256,13 @@ def test_a_report_costs_a_bounded_number_of_queries(town, api, django_assert_max
     assert sum(s.startswith('INSERT INTO "hazards_hazard"') for s in sql) == 1
     assert sum("hazards_hazardtally" in s for s in sql) == 1
     assert not any("boundary" in s for s in sql), "the place's outline was read"
+
+
+def test_a_step_body_that_is_not_an_object_is_a_clear_error(town, api, make_hazard):
+    hazard = make_hazard("confirmed")
+    response = api(town["officer"]).post(url(hazard.pk, "assign"), [1, 2], format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert [e["code"] for errs in error["fields"].values() for e in errs] == ["invalid"]
+    assert Hazard.objects.get(pk=hazard.pk).status == "confirmed"
