@@ -8,6 +8,7 @@ change-report obligation (变更报告, domain-facts §3.3).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,12 +167,8 @@ def upload_site_plan(profile: RiskProfile, upload, *, actor) -> RiskProfile:
         raise field_error("site_plan", _("请选择要上传的平面布置图。"), "required")
     try:
         ext = validate_image(upload)
-    except Exception as exc:  # noqa: BLE001 - re-raised as a field error with the same code
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise field_error("site_plan", exc.messages[0], exc.code or "image_invalid") from exc
-        raise
+    except ValidationError as exc:
+        raise field_error("site_plan", exc.messages[0], exc.code) from exc
     old = profile.site_plan.name if profile.site_plan else ""
     profile.site_plan.save(stored_name("risks/site-plans", ext), upload, save=False)
     profile.site_plan_updated = timezone.now()

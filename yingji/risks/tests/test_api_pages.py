@@ -8,6 +8,7 @@ from PIL import Image
 
 from yingji.framework.roles import Role
 from yingji.risks.models import RiskPoint, RiskProfile, RiskReport
+from yingji.risks.services import recompute_enterprise_grade
 
 
 def _png() -> bytes:
@@ -219,3 +220,24 @@ def test_pages_render(owner, make_point, client, make_user, region):
     client.post(reverse("risks:riskpoint_delete", args=[point.pk]))
     assert not RiskPoint.objects.filter(pk=point.pk).exists()
     assert RiskProfile.objects.get(enterprise=enterprise).level == "low"
+
+
+def test_site_plan_api_refuses_a_non_image_with_the_field_and_code(owner, api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    enterprise, user = owner
+    profile = recompute_enterprise_grade(enterprise)
+    fake = io.BytesIO(b"<?php evil ?>")
+    fake.name = "plan.png"
+    url = f"/api/v1/risk-profiles/{profile.pk}/site-plan/"
+    refused = api(user).post(url, {"site_plan": fake}, format="multipart")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"]["site_plan"][0]["code"] == "image_invalid"
+    missing = api(user).post(url, {}, format="multipart")
+    assert (
+        missing.status_code == 400 and missing.json()["error"]["fields"]["site_plan"][0]["code"] == "required"
+    )
+    assert api(user).get(url).status_code == 404
+    profile.refresh_from_db()
+    assert not profile.site_plan
