@@ -481,19 +481,13 @@ def public_progress(report: PublicReport) -> dict:
     steps.sort(key=lambda s: s[1] or report.submitted_at)
     deadline = None
     if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
-        from yingji.deadlines.models import Deadline
+        from yingji.reports.filtersets import with_deadlines
 
-        active = (
-            Deadline.objects.filter(
-                content_type__app_label="reports",
-                content_type__model="publicreport",
-                object_id=str(report.pk),
-                status__in=("open", "overdue"),
-            )
-            .order_by("due_at")
+        deadline = (
+            with_deadlines(PublicReport.objects.filter(pk=report.pk))
+            .values_list("open_due_at", flat=True)
             .first()
         )
-        deadline = active.due_at if active else None
     return {
         "code": report.display_code,
         "kind": report.get_kind_display(),

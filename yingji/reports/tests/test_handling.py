@@ -198,3 +198,16 @@ def test_reporter_is_texted_with_the_public_tracking_link_not_the_officers_page(
     assert report.display_code in message.subject
     delivery = Delivery.objects.get(message=message)
     assert (delivery.channel, delivery.address) == ("sms", "13912345678")
+
+
+def test_public_progress_gives_the_due_time_of_the_current_stage_only(world, submit):
+    report = submit()
+    progress = services.public_progress(report)
+    assert progress["due_at"] == deadline(report, "reports.accept").due_at
+    report = services.accept_report(report, actor=world["officer"])
+    assert services.public_progress(report)["due_at"] == deadline(report, "reports.handle").due_at
+    with time_machine.travel(deadline(report, "reports.handle").due_at + dt.timedelta(days=1)):
+        Deadline.objects.filter(object_id=str(report.pk), rule="reports.handle").update(status="overdue")
+        assert services.public_progress(report)["due_at"] == deadline(report, "reports.handle").due_at
+    report = services.close_report(report, actor=world["officer"], result="已核查处理。")
+    assert services.public_progress(report)["due_at"] is None
