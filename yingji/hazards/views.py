@@ -298,6 +298,8 @@ def disaster_monthly(request):
     today = timezone.localdate()
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        if not dt.MINYEAR < year < dt.MAXYEAR:  # the page links the previous and the next month
+            raise ValueError(year)
         first = dt.date(year, month, 1)
     except ValueError:
         first = today.replace(day=1)

@@ -99,3 +99,13 @@ def test_monthly_report_overview(town, client):
     assert "崇川区0镇1村 1" in html  # reported this month
     assert "崇川区0镇0村" in html and "50%" in html  # the other village has not reported
     assert "崇川区1镇" not in html  # another county is outside the officer's scope
+
+
+def test_monthly_report_of_an_out_of_range_month_is_this_month(town, client):
+    """A month at the edge of the calendar (no next/previous month) is not a server error."""
+    client.force_login(town["officer"])
+    for month in ("9999-12", "1-01", "2026-13", "abc"):
+        response = client.get(reverse("hazards:disaster_monthly"), {"month": month})
+        assert response.status_code == 200, month
+        assert response.context["month"] == response.context["month"].replace(day=1)
+        assert response.context["month"].year not in (1, 9999), month
