@@ -164,6 +164,9 @@ def parse_filters(user, params) -> StatsFilters:
                 StatsFilterError(name, _("日期格式应为 YYYY-MM-DD，例如 2025-01-31。"), "invalid_date")
             )
             continue
+        if not dt.MINYEAR < value.year < dt.MAXYEAR:  # its day bounds would leave the calendar
+            f.errors.append(StatsFilterError(name, _("日期超出范围。"), "date_out_of_range"))
+            continue
         setattr(f, name, value)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         f.errors.append(StatsFilterError("date_to", _("结束日期不能早于开始日期。"), "date_range"))

@@ -324,3 +324,14 @@ def test_page_needs_the_view_right(data, make_user, client):
     assert client.get("/hazards/stats/").status_code == 403
     client.logout()
     assert client.get("/hazards/stats/").status_code == 302
+
+
+def test_dates_at_the_edge_of_the_calendar_are_a_clear_error(data, admin_user_, api):
+    f = stats.parse_filters(admin_user_, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    assert [(e.field, e.code) for e in f.errors] == [
+        ("date_from", "date_out_of_range"), ("date_to", "date_out_of_range"),
+    ]  # fmt: skip
+    assert f.date_from is None and f.date_to is None
+    response = api(admin_user_).get("/api/v1/hazard-stats/summary/", {"date_to": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["date_to"][0]["code"] == "date_out_of_range"
