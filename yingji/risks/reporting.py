@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,21 +103,23 @@ def report_status(user, period: str, *, group: str = "county") -> dict:
 
     due = due_date(period)
     today = timezone.localdate()
+    periodic = RiskReport.objects.visible_to(user).filter(kind=ReportKind.PERIODIC, period=period)
+    # only the enterprises that must report (or did): most profiles are 一般/低 and are not loaded
     profiles = (
         RiskProfile.objects.visible_to(user)
+        .filter(
+            Q(major_count__gt=0)
+            | Q(large_count__gt=0)
+            | Exists(periodic.filter(enterprise=OuterRef("enterprise")))
+        )
         .select_related("enterprise__place")
         .defer("enterprise__place__boundary")
     )
-    reports = {
-        r.enterprise_id: r
-        for r in RiskReport.objects.visible_to(user).filter(kind=ReportKind.PERIODIC, period=period)
-    }
+    reports = {r.enterprise_id: r for r in periodic.defer("snapshot")}
     depth = 2 if group == "town" else 1
     rows, by_place, by_industry = [], {}, {}
     for profile in profiles.order_by("enterprise__name"):
         report = reports.get(profile.enterprise_id)
-        if report is None and profile.major_count + profile.large_count == 0:
-            continue
         if report is not None:
             state = ReportState.REPORTED_LATE if report.late else ReportState.ON_TIME
         else:

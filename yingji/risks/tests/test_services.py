@@ -266,3 +266,16 @@ def test_report_status_per_enterprise_place_and_industry(make_point, make_enterp
         officer = make_user(Role.BUREAU_OFFICER, place=region["county1"])
         scoped = reporting.report_status(officer, "2026")
         assert [r["enterprise"].name for r in scoped["rows"]] == ["未报"]
+
+
+def test_report_status_keeps_a_low_risk_enterprise_that_reported_anyway(make_point, make_enterprise, region):
+    volunteer = make_enterprise(name="主动报告", place=region["village010"])
+    quiet = make_enterprise(name="一般风险未报")
+    make_point(volunteer, level="general")
+    make_point(quiet, level="low")
+    with time_machine.travel(dt.datetime(2026, 1, 10, 9, tzinfo=TZ)):
+        submit_report(RiskReport(enterprise=volunteer, period="2026"), actor=SYSTEM)
+        status = reporting.report_status(SYSTEM, "2026")
+        assert {r["enterprise"].name: r["state"] for r in status["rows"]} == {"主动报告": "on_time"}
+        assert (status["required"], status["reported"], status["rate"]) == (1, 1, 100.0)
+        assert reporting.report_status(SYSTEM, "2025")["rows"] == []
