@@ -2,6 +2,7 @@
 friendly), the detail page with its timeline, photos and the forms of the steps the user may make
 now, the scoped photo view and the monthly report overview of disaster-risk hazards (D3)."""
 
+import dataclasses
 import datetime as dt
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from yingji.framework.access import AccessDenied, can
 from yingji.framework.uploads import file_response
@@ -35,21 +35,11 @@ class HazardListView(ObjectListView):
     def scoped(self, action=None):
         return super().scoped(action).filter(kind=self.kind)
 
-    def get(self, request):
-        if self.table_class is None:
-            return super().get(request)
-        filterset = self.filtered()
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        if request.GET.get("export") == "xlsx":
-            from yingji.exchange.excel import export_response
-
-            return export_response(self.object_type, queryset, request.user)
-        table = self.table_class(queryset, request=request)
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
-        context = self.base_context(table=table, filterset=filterset)
-        if request.htmx and request.htmx.target == "object-table":
-            return render(request, "framework/_table.html", context)
-        return render(request, self.template_name, context)
+    @property
+    def object_type(self):
+        """The registered type, with this list's own table (its page and its Excel export)."""
+        otype = super().object_type
+        return dataclasses.replace(otype, table=self.table_class) if self.table_class else otype
 
     def base_context(self, **extra):
         return super().base_context(

@@ -109,3 +109,30 @@ def test_monthly_report_of_an_out_of_range_month_is_this_month(town, client):
         assert response.status_code == 200, month
         assert response.context["month"] == response.context["month"].replace(day=1)
         assert response.context["month"].year not in (1, 9999), month
+
+
+def test_disaster_list_has_its_own_table_and_exports_only_disaster_hazards(make_hazard, town, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_hazard("reported", title="叉车无证驾驶")
+    workflow.report_hazard(
+        actor=town["info"],
+        source="info_officer",
+        title="危房墙体开裂",
+        kind="disaster",
+        disaster_type="dangerous_house",
+        place=town["region"]["village001"],
+        address="东巷3号",
+    )
+    client.force_login(town["officer"])
+    html = client.get(reverse("hazards:disaster_list")).content.decode()
+    assert "东巷3号" in html and "叉车无证驾驶" not in html  # the address column of the disaster table
+    assert "东巷3号" not in client.get(reverse("hazards:hazard_list")).content.decode()
+    response = client.get(reverse("hazards:disaster_list"), {"export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    header = rows[0]
+    assert [row[header.index("隐患名称")] for row in rows[1:]] == ["危房墙体开裂"]
+    assert rows[1][header.index("具体位置")] == "东巷3号"
