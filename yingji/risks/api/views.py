@@ -3,6 +3,7 @@ plan, recompute, site plan upload/download, lists and cards as files, submit rep
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
@@ -35,7 +36,7 @@ _SIGNED_IN = [permissions.IsAuthenticated]
 
 def _scoped(request, model, pk, action="view"):
     if not can(request.user, action, model):
-        raise AccessDenied("您的角色没有此功能的权限。", code="permission_denied")
+        raise AccessDenied(_("您的角色没有此功能的权限。"), code="permission_denied")
     return get_object_or_404(model.objects.visible_to(request.user, action), pk=pk)
 
 
@@ -176,7 +177,7 @@ class RiskReportViewSet(ScopedModelViewSet):
         from yingji.risks.reporting import current_period, period_start, report_status
 
         if not can(request.user, "view", RiskReport):
-            raise AccessDenied("您的角色没有此功能的权限。", code="permission_denied")
+            raise AccessDenied(_("您的角色没有此功能的权限。"), code="permission_denied")
         period = request.query_params.get("period") or current_period()
         period_start(period)
         data = report_status(request.user, period, group=request.query_params.get("group", "county"))

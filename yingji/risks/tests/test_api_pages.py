@@ -241,3 +241,10 @@ def test_site_plan_api_refuses_a_non_image_with_the_field_and_code(owner, api, s
     assert api(user).get(url).status_code == 404
     profile.refresh_from_db()
     assert not profile.site_plan
+
+
+def test_refusals_of_risk_actions_follow_the_users_language(region, make_user, api):
+    client = api(make_user(Role.DISASTER_INFO_OFFICER, place=region["village000"]))
+    response = client.get("/api/v1/risk-reports/status/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "您的角色" not in response.json()["error"]["message"]
