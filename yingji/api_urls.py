@@ -28,5 +28,9 @@ urlpatterns = [
     path("", include("yingji.resources.api.urls")),
     path("", include("yingji.materials.api.urls")),
     path("", include("yingji.warnings.api.urls")),
+    path("", include("yingji.incidents.api.urls")),
+    path("", include("yingji.duty.api.urls")),
+    path("", include("yingji.reporting.api.urls")),
+    path("", include("yingji.dispatch.api.urls")),
     path("", include(build_router().urls)),
 ]

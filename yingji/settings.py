@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.materials",
     "yingji.warnings",
+    "yingji.incidents",
+    "yingji.duty",
+    "yingji.reporting",
+    "yingji.dispatch",
     "yingji.dashboard",
     "yingji.demo",
 ]

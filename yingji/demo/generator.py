@@ -151,6 +151,10 @@ DEMO_EXTENSIONS = (
     "yingji.materials.demo",
     "yingji.resources.demo",
     "yingji.warnings.demo",
+    "yingji.duty.demo",
+    "yingji.incidents.demo",
+    "yingji.reporting.demo",
+    "yingji.dispatch.demo",
 )
 
 
