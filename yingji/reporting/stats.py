@@ -1,0 +1,59 @@
+"""Reporting timeliness figures for a place and a month (used by the duty app's monthly evaluation
+and the 报送督查 page).
+
+``report_stats(place, month)`` counts the *required* upward reports whose sender (``from_place``)
+is ``place`` and whose due time falls in the month of ``month`` (any date of it) and has passed:
+
+- ``due``: reports that had to be made (due time in the month, not in the future);
+- ``on_time``: made by the due time;
+- ``late`` (迟报): made after the due time;
+- ``missing`` (漏报): not made yet (still outstanding after the due time);
+- ``incomplete``: made reports lacking a required content element (493号令 第十二条 for accidents).
+
+``on_time + late + missing == due``. A report that was flagged 漏报 and then made counts as late.
+"""
+
+import datetime as dt
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from yingji.reporting.models import UpwardReport
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the month of ``month`` in local time (Asia/Shanghai)."""
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=TZ)
+    end = dt.datetime.combine(nxt, dt.time(), tzinfo=TZ)
+    return start, end
+
+
+def incomplete_q() -> Q:
+    """Made reports lacking content: any report without 时间地点现场情况 or 简要经过; accidents also
+    without 事故单位概况 or 已采取的措施 (493号令 第十二条 ①②③⑤)."""
+    base = Q(time_place_scene="") | Q(course="")
+    accident = Q(incident__category="accident") & (Q(unit_overview="") | Q(measures=""))
+    return Q(reported_at__isnull=False) & (base | accident)
+
+
+def stats_for(queryset, *, now=None) -> dict:
+    now = now or timezone.now()
+    qs = queryset.filter(required=True, due_at__lte=now)
+    due = qs.count()
+    on_time = qs.filter(reported_at__isnull=False, reported_at__lte=F("due_at")).count()
+    late = qs.filter(reported_at__gt=F("due_at")).count()
+    missing = qs.filter(reported_at__isnull=True).count()
+    incomplete = qs.filter(incomplete_q()).count()
+    return {"due": due, "on_time": on_time, "late": late, "missing": missing, "incomplete": incomplete}
+
+
+def report_stats(place, month: dt.date, *, now=None) -> dict:
+    """Counts of the upward reports ``place`` had to make in the month of ``month``:
+    ``{"due", "on_time", "late", "missing", "incomplete"}`` (see the module docstring)."""
+    start, end = month_bounds(month)
+    qs = UpwardReport.objects.filter(from_place=place, due_at__gte=start, due_at__lt=end)
+    return stats_for(qs, now=now)
