@@ -172,3 +172,22 @@ class TimelineKind(models.TextChoices):
     MATERIAL = "material", _("物资")
     REVIEW = "review", _("复盘")
     NOTE = "note", _("备注")
+
+
+#: status → the statuses it may move to (one state machine: ``services.change_status``)
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.REPORTED.value: (Status.RESPONDING.value, Status.CLOSED.value),
+    Status.RESPONDING.value: (Status.RECOVERY.value,),
+    Status.RECOVERY.value: (Status.CLOSED.value,),
+    Status.CLOSED.value: (),
+}
+
+
+class DutyRole(models.TextChoices):
+    """Who a row of a plan's duty table (一图一表) is for."""
+
+    LEADER = "leader", _("带班领导")
+    OFFICER = "officer", _("值班员")
+    STANDBY = "standby", _("备勤人员")
+    DEPARTMENT = "department", _("部门")
+    COMMANDER = "commander", _("现场指挥部")
