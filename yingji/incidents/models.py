@@ -5,13 +5,13 @@ rooms (C1, ``yingji.duty``) receive them."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.access import Scope
+from yingji.framework.errors import field_error
 from yingji.framework.models import BaseModel, GeoMixin
 from yingji.incidents.choices import (
     CATEGORY_OF,
@@ -243,8 +243,8 @@ class PlanDuty(BaseModel):
 
     def clean(self):
         if self.role == DutyRole.DEPARTMENT and not (self.department_id or self.department_kind):
-            raise ValidationError(
-                {"department": _("角色为“部门”时，请选择责任部门或部门类别。")}, code="department_required"
+            raise field_error(
+                "department", _("角色为“部门”时，请选择责任部门或部门类别。"), "department_required"
             )
 
 
@@ -357,9 +357,9 @@ class DepartmentDuty(BaseModel):
 
     def clean(self):
         if not (self.department_id or self.department_kind):
-            raise ValidationError({"department": _("请选择部门或部门类别。")}, code="department_required")
+            raise field_error("department", _("请选择部门或部门类别。"), "department_required")
         if self.event_type and CATEGORY_OF.get(self.event_type) != self.category:
-            raise ValidationError({"event_type": _("事件类型不属于所选类别。")}, code="type_not_in_category")
+            raise field_error("event_type", _("事件类型不属于所选类别。"), "type_not_in_category")
 
 
 class Reminder(BaseModel):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.framework.access import AccessDenied, allows_object, check_object
+from yingji.framework.errors import field_error
 from yingji.incidents import grading
 from yingji.incidents.choices import (
     CATEGORY_OF,
@@ -54,7 +55,7 @@ def add_timeline(incident, kind: str, text: str, *, actor=None, at=None, link: s
         incident=incident,
         kind=kind,
         text=str(text)[:500],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if getattr(actor, "pk", None) else None,
         at=at or timezone.now(),
         link=link or "",
     )
@@ -85,15 +86,14 @@ def create_incident(*, actor, **fields) -> Incident:
     ``AccessDenied`` outside the actor's scope; nothing is written then."""
     incident = Incident(**fields)
     if actor is not None and getattr(actor, "is_authenticated", False):
-        incident.created_by = actor
+        if getattr(actor, "pk", None):  # a user, not the system actor
+            incident.created_by = actor
         if not allows_object(actor, "add", incident):
             raise AccessDenied(_("您无权在该地区登记突发事件。"))
     apply_rules(incident)
     incident.full_clean(exclude=["number"])
     if incident.occurred_at and incident.received_at and incident.occurred_at > incident.received_at:
-        raise ValidationError(
-            {"occurred_at": _("发生时间不能晚于接报时间。")}, code="occurred_after_received"
-        )
+        raise field_error("occurred_at", _("发生时间不能晚于接报时间。"), "occurred_after_received")
     incident.save()
     year = timezone.localtime(incident.occurred_at).year
     incident.number = f"SJ-{year}-{incident.pk:06d}"
@@ -160,9 +160,7 @@ def save_incident(incident: Incident, *, actor) -> Incident:
     incident.full_clean()
     _require(actor, incident)
     if incident.occurred_at and incident.received_at and incident.occurred_at > incident.received_at:
-        raise ValidationError(
-            {"occurred_at": _("发生时间不能晚于接报时间。")}, code="occurred_after_received"
-        )
+        raise field_error("occurred_at", _("发生时间不能晚于接报时间。"), "occurred_after_received")
     incident.save()
     changed = [f for f in COUNT_FIELDS if getattr(old, f) != getattr(incident, f)]
     if changed:
@@ -327,9 +325,8 @@ def set_response_level(incident: Incident, level: str, *, actor, note: str = "")
     _require(actor, incident)
     level = level or ""
     if level and level not in ResponseLevel.values:
-        raise ValidationError(
-            {"level": _("响应级别须为 1、2、3、4 之一（Ⅰ级最高），或留空表示解除响应。")},
-            code="invalid_level",
+        raise field_error(
+            "level", _("响应级别须为 1、2、3、4 之一（Ⅰ级最高），或留空表示解除响应。"), "invalid_level"
         )
     if incident.status == Status.CLOSED:
         raise ValidationError(_("事件已结束，不能再调整响应级别。"), code="incident_closed")
@@ -410,9 +407,9 @@ def set_command(
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require(actor, incident)
     if (longitude is None) != (latitude is None):
-        raise ValidationError({"latitude": _("指挥部经度和纬度须同时填写。")}, code="coordinates_required")
+        raise field_error("latitude", _("指挥部经度和纬度须同时填写。"), "coordinates_required")
     if longitude is not None and not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
-        raise ValidationError({"longitude": _("经纬度超出范围（WGS84）。")}, code="invalid_coordinates")
+        raise field_error("longitude", _("经纬度超出范围（WGS84）。"), "invalid_coordinates")
     incident.commander = (commander or "").strip()[:60]
     incident.command_post = (command_post or "").strip()[:200]
     incident.command_post_longitude = longitude
@@ -440,7 +437,7 @@ def add_note(incident: Incident, text: str, *, actor, decision: bool = False) ->
     _require(actor, incident)
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": _("请填写内容。")}, code="required")
+        raise field_error("text", _("请填写内容。"), "required")
     return add_timeline(incident, TimelineKind.DECISION if decision else TimelineKind.NOTE, text, actor=actor)
 
 
@@ -681,16 +678,15 @@ def responsible_for(incident) -> list[dict]:
                         name = user.get_full_name() or user.username
                         add(("u", user.pk), f"{duty.get_role_display()}·{name}", text, user=user)
     rows = list(duties_for(incident))
-    if rows:
-        deepest = max(len(r.place.path) for r in rows)
-        for row in rows:
-            if len(row.place.path) != deepest:
-                continue
-            if row.department_id:
+    named = [r for r in rows if r.department_id]
+    deepest = max((len(r.place.path) for r in named), default=0)
+    for row in rows:
+        if row.department_id:
+            if len(row.place.path) == deepest:  # the departments of the incident's place level
                 add(("d", row.department_id), str(row.department), row.duties, department=row.department)
-            else:
-                for dept in _departments_of_kind(row.department_kind, incident):
-                    add(("d", dept.pk), str(dept), row.duties, department=dept)
+        else:  # a kind of department: the nearest ones of that kind (e.g. the town government)
+            for dept in _departments_of_kind(row.department_kind, incident):
+                add(("d", dept.pk), str(dept), row.duties, department=dept)
     return list(out.values())
 
 
@@ -842,7 +838,7 @@ def save_response_plan(plan: ResponsePlan, *, actor) -> ResponsePlan:
         plan.category = CATEGORY_OF.get(plan.event_type, plan.category)
     plan.full_clean()
     if not plan.step_list():
-        raise ValidationError({"steps": _("请至少填写一个处置步骤。")}, code="required")
+        raise field_error("steps", _("请至少填写一个处置步骤。"), "required")
     check_object(actor, "add" if plan._state.adding else "change", plan)
     plan.save()
     return plan
