@@ -158,7 +158,7 @@ class UpwardReport(BaseModel, Casualties):
     """One report of an incident from a level to the next (信息上报). Required reports are created by
     the rules with a due time and no ``reported_at``; making the report fills them in.
 
-    迟报 (``late``): made after ``due_at``. 漏报 (``missing``): not made by ``due_at`` — set by the
+    迟报 (``late``): made after ``due_at``. 漏报 (``missed``): not made by ``due_at`` — set by the
     periodic check and kept when the report is finally made (it is then also late)."""
 
     incident = models.ForeignKey(
@@ -216,8 +216,8 @@ class UpwardReport(BaseModel, Casualties):
     measures = models.TextField(_("已经采取的措施"), blank=True)
     other = models.TextField(_("其他应当报告的情况"), blank=True)
     late = models.BooleanField(_("迟报"), default=False, editable=False)
-    missing = models.BooleanField(_("漏报"), default=False, editable=False)
-    missing_marked_at = models.DateTimeField(_("标记漏报时间"), null=True, blank=True, editable=False)
+    missed = models.BooleanField(_("漏报"), default=False, editable=False)
+    missed_marked_at = models.DateTimeField(_("标记漏报时间"), null=True, blank=True, editable=False)
 
     scope = Scope(place="incident__place", department="from_department")
 

@@ -266,11 +266,11 @@ def _natural(facts: ChainFacts, now: dt.datetime, add_working_days: Callable | N
     # 续报: daily (drought every 10 days) until the disaster is stabilised, and not in the future
     interval = setting("drought_interval_days") if facts.event_type == EventType.DROUGHT else 1
     first_day = facts.started_at.astimezone(TZ).date() + dt.timedelta(days=1)
-    last = facts.stabilised_at or now
+    today = now.astimezone(TZ).date()
     day = first_day
-    while True:
+    while day <= today:  # a day's 续报 is required from 00:00 of that day (its data end then)
         county_due, city_due = daily_times(day)
-        if county_due > last or county_due > now + dt.timedelta(days=1):
+        if facts.stabilised_at is not None and county_due > facts.stabilised_at:
             break
         period = day - dt.timedelta(days=1)
         rule = f"natural.daily@{day:%Y%m%d}"

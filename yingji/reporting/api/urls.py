@@ -1,1 +1,9 @@
-urlpatterns = []
+"""Special API routes of reporting under /api/v1/; its view sets are routed from the registry."""
+
+from django.urls import path
+
+from yingji.reporting.api import views
+
+urlpatterns = [
+    path("reporting/documents/<str:kind>/", views.DocumentView.as_view(), name="reporting-document"),
+]
