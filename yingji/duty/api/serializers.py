@@ -1,0 +1,176 @@
+from rest_framework import serializers
+
+from yingji.duty.models import (
+    DutyRoom,
+    Handover,
+    HandoverItem,
+    RollCall,
+    RosterTemplate,
+    Shift,
+    ShiftMember,
+    SwapRequest,
+)
+from yingji.framework.api import PlaceCodeField, ScopedSerializer
+
+_STAMPS = ["created", "updated"]
+
+
+class DutyRoomSerializer(ScopedSerializer):
+    place = PlaceCodeField(help_text="所属地区的12位区划代码（市、县区或乡镇街道）")
+
+    class Meta:
+        model = DutyRoom
+        fields = ["id", "name", "place", "department", "phone", "parent", "handover_time", *_STAMPS]
+        read_only_fields = ["parent", *_STAMPS]
+
+
+class RosterTemplateSerializer(ScopedSerializer):
+    class Meta:
+        model = RosterTemplate
+        fields = [
+            "id",
+            "room",
+            "name",
+            "anchor",
+            "leaders",
+            "officers",
+            "officers_per_shift",
+            "standby",
+            "standby_per_shift",
+            "holiday_mode",
+            "holiday_leaders",
+            "holiday_officers",
+            "holiday_leader_required",
+            *_STAMPS,
+        ]
+        read_only_fields = fields
+
+
+class ShiftMemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = ShiftMember
+        fields = ["role", "person", "name"]
+
+
+class ShiftSerializer(ScopedSerializer):
+    members = ShiftMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = [
+            "id",
+            "room",
+            "date",
+            "starts_at",
+            "ends_at",
+            "kind",
+            "day_name",
+            "leader_required",
+            "edited",
+            "template",
+            "notes",
+            "members",
+            *_STAMPS,
+        ]
+        read_only_fields = fields
+
+
+class SwapRequestSerializer(ScopedSerializer):
+    class Meta:
+        model = SwapRequest
+        fields = [
+            "id",
+            "shift",
+            "from_person",
+            "to_person",
+            "counter_shift",
+            "reason",
+            "status",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            *_STAMPS,
+        ]
+        read_only_fields = ["status", "requested_by", "decided_by", "decided_at", "decision_note", *_STAMPS]
+
+
+class SwapCreateSerializer(serializers.Serializer):
+    """A swap request: ``shift`` and ``counter_shift`` are checked for scope by the service (403)."""
+
+    shift = serializers.PrimaryKeyRelatedField(queryset=Shift.objects.select_related("room__place"))
+    from_person = serializers.PrimaryKeyRelatedField(
+        queryset=ShiftMember._meta.get_field("person").related_model.objects.all()
+    )
+    to_person = serializers.PrimaryKeyRelatedField(
+        queryset=ShiftMember._meta.get_field("person").related_model.objects.all()
+    )
+    counter_shift = serializers.PrimaryKeyRelatedField(
+        queryset=Shift.objects.all(), required=False, allow_null=True
+    )
+    reason = serializers.CharField(max_length=200)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class HandoverItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HandoverItem
+        fields = ["id", "text", "status", "closed_at"]
+
+
+class HandoverSerializer(ScopedSerializer):
+    carried = HandoverItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Handover
+        fields = [
+            "id",
+            "room",
+            "from_shift",
+            "to_shift",
+            "handed_at",
+            "summary",
+            "handed_by",
+            "carried",
+            *_STAMPS,
+        ]
+        read_only_fields = fields
+
+
+class HandoverCreateSerializer(serializers.Serializer):
+    from_shift = serializers.PrimaryKeyRelatedField(queryset=Shift.objects.select_related("room__place"))
+    summary = serializers.CharField()
+    new_items = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    close_items = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class RollCallSerializer(ScopedSerializer):
+    answer_seconds = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = RollCall
+        fields = [
+            "id",
+            "caller",
+            "room",
+            "called_at",
+            "due_at",
+            "origin",
+            "called_by",
+            "status",
+            "answered_at",
+            "answered_by",
+            "answer_note",
+            "answer_seconds",
+            *_STAMPS,
+        ]
+        read_only_fields = fields
+
+
+class CallSerializer(serializers.Serializer):
+    caller = serializers.PrimaryKeyRelatedField(queryset=DutyRoom.objects.all(), help_text="点名的上级值班室")

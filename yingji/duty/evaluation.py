@@ -1,0 +1,201 @@
+"""Monthly duty evaluation (一月一点评): one score per duty room, and the ranking.
+
+The formula (100 points; docs/duty.md, "Monthly evaluation") is :func:`score`, a pure function:
+
+* **roll-call answer rate, 40 points**: ``40 × answered / calls``;
+* **answer speed, 20 points**: from the mean answer time *m* of the answered calls,
+  ``20 × (W − m) / (W − F)`` clamped to 0…20, where *F* is the full-points time
+  (``YINGJI_DUTY_SPEED_FULL_SECONDS``, default 60 s) and *W* the answer window (default 300 s):
+  *m* ≤ *F* earns 20, *m* ≥ *W* earns 0; a room that answered none of its calls earns 0;
+* **report timeliness, 30 points**: ``30 × on_time / due`` of the upward reports it had to make;
+* **report completeness, 10 points**: ``10 × (due − missing − incomplete) / due`` (not below 0).
+
+A part without data (no roll-call in the month: the first two; no report due or no report data: the
+last two) is left out and the parts that have data are scaled to 100 (a room with only roll-calls
+scores ``(A + S) × 100 / 60``). Without any data there is no score and the room is ranked last.
+Scores are rounded half-up to one decimal. These weights are local practice, not a national rule.
+
+Ranking (:func:`rank`): score (high first), then roll-call answer rate (high first), then mean
+answer time (short first); rooms equal on all three share a rank (1, 2, 2, 4) and are listed by
+region code. The 叫应 (warning call-and-respond) rate is shown beside the score, not scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ROLLCALL_RATE_POINTS = 40
+SPEED_POINTS = 20
+TIMELINESS_POINTS = 30
+COMPLETENESS_POINTS = 10
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one room did in one month (the inputs of :func:`score`)."""
+
+    calls: int = 0
+    answered: int = 0
+    mean_answer_seconds: float | None = None
+    #: upward reports (``yingji.reporting.stats.report_stats``): due, on_time, late, missing, incomplete
+    reports: dict | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    total: Decimal | None
+    rollcall_rate: float | None = None
+    rollcall_points: float | None = None
+    speed_points: float | None = None
+    timeliness_points: float | None = None
+    completeness_points: float | None = None
+    parts: tuple = field(default_factory=tuple)
+
+
+def _round(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def score(figures: Figures, *, window_seconds: float = 300, full_seconds: float = 60) -> Score:
+    """The month's score of one room (see the module docstring for the formula)."""
+    if window_seconds <= full_seconds:
+        raise ValueError("window_seconds must exceed full_seconds")
+    earned, weight, parts = 0.0, 0, []
+    rate = rc_points = speed = timely = complete = None
+    if figures.calls > 0:
+        answered = min(max(figures.answered, 0), figures.calls)
+        rate = answered / figures.calls
+        rc_points = ROLLCALL_RATE_POINTS * rate
+        if answered == 0 or figures.mean_answer_seconds is None:
+            speed = 0.0
+        else:
+            share = (window_seconds - figures.mean_answer_seconds) / (window_seconds - full_seconds)
+            speed = SPEED_POINTS * min(1.0, max(0.0, share))
+        earned += rc_points + speed
+        weight += ROLLCALL_RATE_POINTS + SPEED_POINTS
+        parts.append("rollcall")
+    reports = figures.reports or {}
+    due = int(reports.get("due") or 0)
+    if due > 0:
+        on_time = min(max(int(reports.get("on_time") or 0), 0), due)
+        timely = TIMELINESS_POINTS * on_time / due
+        faulty = int(reports.get("missing") or 0) + int(reports.get("incomplete") or 0)
+        complete = COMPLETENESS_POINTS * max(0, due - faulty) / due
+        earned += timely + complete
+        weight += TIMELINESS_POINTS + COMPLETENESS_POINTS
+        parts.append("reports")
+    if weight == 0:
+        return Score(total=None)
+    return Score(
+        total=_round(earned * 100 / weight),
+        rollcall_rate=rate,
+        rollcall_points=rc_points,
+        speed_points=speed,
+        timeliness_points=timely,
+        completeness_points=complete,
+        parts=tuple(parts),
+    )
+
+
+def _key(row) -> tuple:
+    s, f = row["score"], row["figures"]
+    return (
+        s.total is None,
+        -(s.total or 0),
+        -(s.rollcall_rate if s.rollcall_rate is not None else -1),
+        f.mean_answer_seconds if f.mean_answer_seconds is not None else float("inf"),
+    )
+
+
+def rank(rows: list[dict]) -> list[dict]:
+    """Sort ``rows`` (dicts with ``score``, ``figures`` and ``order``, a tie-break such as the
+    room's region code) and set ``rank``: equal keys share a rank; unscored rows get ``None``."""
+    rows = sorted(rows, key=lambda r: (_key(r), r.get("order", "")))
+    previous, current = None, 0
+    for i, row in enumerate(rows, start=1):
+        key = _key(row)
+        if key != previous:
+            current, previous = i, key
+        row["rank"] = current if row["score"].total is not None else None
+    return rows
+
+
+# --- data --------------------------------------------------------------------------------------------
+
+
+def month_range(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    from yingji.deadlines.calendar import tz
+
+    start = dt.datetime(year, month, 1, tzinfo=tz())
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz())
+    return start, end
+
+
+def report_figures(place, year: int, month: int) -> dict | None:
+    """Upward-report figures of ``place`` from the reporting app, or None when it has none (the
+    adapter: a missing ``yingji.reporting.stats`` module or function means "no data")."""
+    try:
+        from yingji.reporting import stats
+    except ImportError:
+        return None
+    func = getattr(stats, "report_stats", None)
+    if func is None:
+        return None
+    data = func(place, f"{year:04d}-{month:02d}")
+    if not isinstance(data, dict):
+        return None
+    return {k: int(data.get(k) or 0) for k in ("due", "on_time", "late", "missing", "incomplete")}
+
+
+def warning_figures(place, year: int, month: int) -> dict | None:
+    try:
+        from yingji.warnings.response import answer_stats
+    except ImportError:
+        return None
+    return answer_stats(place, f"{year:04d}-{month:02d}")
+
+
+def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) -> list[dict]:
+    """The ranked evaluation of ``rooms`` (already scoped) for one month."""
+    from yingji.duty import conf
+    from yingji.duty.choices import RollCallStatus
+    from yingji.duty.models import RollCall
+
+    start, end = month_range(year, month)
+    rooms = list(rooms)
+    calls: dict[int, list] = {r.pk: [0, 0, []] for r in rooms}
+    for room_id, status, called, answered in RollCall.objects.filter(
+        room__in=[r.pk for r in rooms], called_at__gte=start, called_at__lt=end
+    ).values_list("room_id", "status", "called_at", "answered_at"):
+        entry = calls[room_id]
+        entry[0] += 1
+        if status == RollCallStatus.ANSWERED and answered is not None:
+            entry[1] += 1
+            entry[2].append((answered - called).total_seconds())
+    window = conf.rollcall_window().total_seconds()
+    full = float(conf.get("SPEED_FULL_SECONDS"))
+    rows = []
+    for room in rooms:
+        n, answered, durations = calls[room.pk]
+        reports = report_figures(room.place, year, month) if room.department_id is None else None
+        figures = Figures(
+            calls=n,
+            answered=answered,
+            mean_answer_seconds=sum(durations) / len(durations) if durations else None,
+            reports=reports,
+        )
+        warnings = (
+            warning_figures(room.place, year, month) if with_warnings and room.department_id is None else None
+        )
+        rows.append(
+            {
+                "room": room,
+                "figures": figures,
+                "score": score(figures, window_seconds=window, full_seconds=min(full, window - 1)),
+                "warnings": warnings,
+                "order": f"{room.place.code}-{room.department_id or 0:09d}",
+            }
+        )
+    return rank(rows)
