@@ -95,7 +95,7 @@ class IncomingInfo(BaseModel, GeoMixin, Casualties):
     )
 
     scope = Scope(place="place")
-    personal_fields = ("reporter_phone",)
+    personal_fields = {"reporter_phone": "mobile"}
 
     class Meta:
         verbose_name = _("接报信息")
