@@ -312,11 +312,11 @@ def _incidents(city, counts) -> None:
     from yingji.places.models import Place
 
     villages = list(
-        Place.objects.filter(level="village", path__startswith=city.path, centroid_lon__isnull=False)
+        Place.objects.filter(level="village", path__startswith=city.path)
         .defer("boundary")
         .order_by("code")[:40]
     )
-    if len(villages) < 4:
+    if not villages:
         return
     now = timezone.now().replace(second=0, microsecond=0)
     specs = [

@@ -89,7 +89,7 @@ def create_incident(*, actor, **fields) -> Incident:
         if getattr(actor, "pk", None):  # a user, not the system actor
             incident.created_by = actor
         if not allows_object(actor, "add", incident):
-            raise AccessDenied(_("您无权在该地区登记突发事件。"))
+            raise AccessDenied(_("您无权在该地区登记突发事件。"), code="out_of_scope")
     apply_rules(incident)
     incident.full_clean(exclude=["number"])
     if incident.occurred_at and incident.received_at and incident.occurred_at > incident.received_at:

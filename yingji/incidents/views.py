@@ -102,7 +102,7 @@ class IncidentDetailView(ObjectDetailView):
     def extra_context(self, obj):
         user = self.request.user
         review = IncidentReview.objects.filter(incident=obj).first()
-        return {
+        context = {
             **summary_context(user, obj),
             **checklist_context(user, obj),
             **reminders_context(user, obj),
@@ -130,6 +130,8 @@ class IncidentDetailView(ObjectDetailView):
             "levels": ResponseLevel.choices,
             "panels": _panels(self.request, obj),
         }
+        context.pop("object", None)  # the generic view sets it
+        return context
 
 
 FRAGMENTS = {
