@@ -143,7 +143,7 @@ def report_figures(place, year: int, month: int) -> dict | None:
     func = getattr(stats, "report_stats", None)
     if func is None:
         return None
-    data = func(place, f"{year:04d}-{month:02d}")
+    data = func(place, dt.date(year, month, 1))
     if not isinstance(data, dict):
         return None
     return {k: int(data.get(k) or 0) for k in ("due", "on_time", "late", "missing", "incomplete")}
@@ -154,7 +154,7 @@ def warning_figures(place, year: int, month: int) -> dict | None:
         from yingji.warnings.response import answer_stats
     except ImportError:
         return None
-    return answer_stats(place, f"{year:04d}-{month:02d}")
+    return answer_stats(place, dt.date(year, month, 1))
 
 
 def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) -> list[dict]:

@@ -102,7 +102,10 @@ SPECS: dict = {
     "duty.swaprequest": {"make": _swap, "create": _swap_payload},
     "duty.handover": {
         "make": _handover,
-        "create": lambda village: {"from_shift": shift(village, days_ahead=-1 - next(_n)).pk, "summary": "平稳"},
+        "create": lambda village: {
+            "from_shift": shift(village, days_ahead=-1 - next(_n)).pk,
+            "summary": "平稳",
+        },
     },
     "duty.rollcall": {"make": _rollcall},
 }
