@@ -38,6 +38,7 @@ OVERLAYS: tuple[Overlay, ...] = (
     Overlay("equipment", _("装备"), "resources-map-equipment", "resources.equipment", "#0c8599"),
     Overlay("warehouses", _("物资仓库"), "resources-map-warehouses", "materials.warehouse", "#2f9e44"),
     Overlay("shelters", _("避难场所"), "resources-map-shelters", "resources.shelter", "#5c940d"),
+    Overlay("incidents", _("突发事件"), "incidents-map", "incidents.incident", "#c92a2a"),
 )
 
 

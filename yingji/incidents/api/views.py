@@ -246,3 +246,29 @@ class DepartmentDutyViewSet(ScopedModelViewSet):
     serializer_class = s.DepartmentDutySerializer
     filterset_class = f.DepartmentDutyFilterSet
     ordering_fields = ["category", "event_type", "created"]
+
+
+class IncidentMapLayerView(APIView):
+    """GeoJSON of located incidents (not closed; ``all=1`` for every one) for the map;
+    ``bbox=minlon,minlat,maxlon,maxlat`` limits it to a view."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        from yingji.dashboard.api.views import geojson_response
+        from yingji.dashboard.layers import BboxError, parse_bbox
+        from yingji.incidents.layers import incidents_geojson
+
+        if not can(request.user, "view", Incident):
+            return Response(
+                error_body("permission_denied", "您的角色没有此功能的权限。"),
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        try:
+            bbox = parse_bbox(request.query_params.get("bbox"))
+        except BboxError as exc:
+            fields = {"bbox": [{"code": "invalid_bbox", "message": str(exc)}]}
+            return Response(error_body("invalid_bbox", str(exc), fields), status=status.HTTP_400_BAD_REQUEST)
+        body = incidents_geojson(request.user, bbox, include_closed=request.query_params.get("all") == "1")
+        return geojson_response(request, body)

@@ -210,3 +210,20 @@ def test_demo_loads_fast(region):
     assert closed.timeline.filter(kind="review").exists()
     demo.remove_demo(counts)
     assert not Incident.objects.exists()
+
+
+def test_map_layer_and_overlay(api, officer, make_incident, make_user, region):
+    from yingji.dashboard.overlays import overlays_for
+
+    inside = make_incident(longitude=120.05, latitude=32.02)
+    closed = make_incident(longitude=120.06, latitude=32.03)
+    services.change_status(closed, "closed", actor=officer)
+    body = api(officer).get("/api/v1/incidents/map/").json()
+    assert [f["id"] for f in body["features"]] == [inside.pk]
+    assert body["features"][0]["properties"]["url"] == inside.get_absolute_url()
+    assert len(api(officer).get("/api/v1/incidents/map/", {"all": "1"}).json()["features"]) == 2
+    assert api(officer).get("/api/v1/incidents/map/", {"bbox": "1,2"}).status_code == 400
+    town = make_user(Role.BUREAU_OFFICER, place=region["town10"])
+    assert api(town).get("/api/v1/incidents/map/").json()["features"] == []
+    assert "incidents" in {o["code"] for o in overlays_for(officer)}
+    assert "incidents" not in {o["code"] for o in overlays_for(make_user(Role.EXPERT, place=region["city"]))}
