@@ -41,11 +41,15 @@ class TaskDetailView(ObjectDetailView):
         )
 
     def extra_context(self, obj) -> dict:
-        user = self.request.user
-        return {
-            **panel_context(obj, user),
-            "can_change_object": obj.is_open and workflow.may_dispatch(user, obj),
-        }
+        return panel_context(obj, self.request.user)
+
+    def base_context(self, **extra):
+        obj = extra.get("object")
+        if obj is not None and "can_change_object" in extra:
+            # only the dispatcher side edits, and only open tasks (a department officer's change
+            # right is for answering)
+            extra["can_change_object"] = obj.is_open and workflow.may_dispatch(self.request.user, obj)
+        return super().base_context(**extra)
 
 
 def panel_context(task: Task, user) -> dict:

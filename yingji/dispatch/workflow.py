@@ -165,7 +165,9 @@ def _record(task, action, *, actor, at, note="", percent=None, kind=TimelineKind
     from yingji.incidents.services import add_timeline
 
     user = actor if getattr(actor, "pk", None) else None
-    TaskUpdate.objects.create(task=task, action=action, at=at, note=note[:500], percent=percent, by=user)
+    TaskUpdate.objects.create(
+        task=task, action=action, at=at, note=(note or "")[:500], percent=percent, by=user
+    )
     add_timeline(task.incident, kind, text, actor=user, at=at, link=task.get_absolute_url())
 
 
@@ -314,7 +316,7 @@ def arrive(task: Task, *, actor, at=None, headcount=None, vehicles=None, note: s
 
 
 @transaction.atomic
-def complete(task: Task, *, actor, result: str) -> Task:
+def complete(task: Task, *, actor, result: str = "") -> Task:
     """完成: the assignee reports the result (acknowledged/in_progress → completed)."""
     task = _locked(task)
     _check(task, TaskAction.COMPLETE, actor)
@@ -338,7 +340,7 @@ def complete(task: Task, *, actor, result: str) -> Task:
 
 
 @transaction.atomic
-def cancel(task: Task, *, actor, reason: str) -> Task:
+def cancel(task: Task, *, actor, reason: str = "") -> Task:
     """撤销: the dispatcher withdraws an open task, with a reason; the assignee is told."""
     task = _locked(task)
     _check(task, TaskAction.CANCEL, actor)

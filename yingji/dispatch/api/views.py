@@ -62,7 +62,7 @@ class TaskViewSet(ScopedModelViewSet):
         body = s.StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        args = {key: data.get(key) for key in kwargs.get("fields", ())}
+        args = {key: data[key] for key in kwargs.get("fields", ()) if key in data}
         try:
             task = workflow.STEP_FUNCTIONS[name](task, actor=request.user, **args)
         except workflow.TaskError as exc:
