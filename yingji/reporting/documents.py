@@ -201,7 +201,7 @@ def build(kind: str, day: dt.date, user) -> Document:
 
     # 4. what happened in the period (the incidents' timelines: dispatches, tasks, reports …)
     entries = (
-        TimelineEntry.objects.visible_to(user)
+        TimelineEntry.objects.filter(incident__in=Incident.objects.visible_to(user).values("pk"))
         .filter(at__gte=start, at__lt=end)
         .select_related("incident")
         .order_by("incident__occurred_at", "incident_id", "at", "pk")[:MAX_TIMELINE]

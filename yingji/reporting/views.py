@@ -58,7 +58,8 @@ def incoming_add(request):
 
 @login_required
 def attachment_file(request, pk):
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    visible = IncomingInfo.objects.visible_to(request.user).values("pk")
+    attachment = get_object_or_404(Attachment.objects.filter(info__in=visible), pk=pk)
     return file_response(
         attachment.file, download_name=attachment.name or None, attachment=not attachment.is_image
     )

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -108,11 +109,19 @@ class MisReportViewSet(ScopedModelViewSet):
     ordering_fields = ["found_at"]
 
 
+class _NoFormatOverride(DefaultContentNegotiation):
+    """``?format=docx|pdf`` names the document's file type here, not DRF's renderer."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class DocumentView(APIView):
     """GET /api/v1/reporting/documents/<kind>/?date=YYYY-MM-DD&format=docx|pdf|json: the daily brief
     (``daily``), weekly (``weekly``) or monthly analysis (``monthly``) of the period containing the date."""
 
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = _NoFormatOverride
 
     def get(self, request, kind):
         if kind not in documents.KINDS:

@@ -1,0 +1,135 @@
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from docx import Document as Docx
+from PIL import Image
+
+from yingji.framework.roles import Role
+from yingji.incidents.models import Incident
+from yingji.reporting.models import Attachment, IncomingInfo, UpwardReport
+
+TZ = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def _png(name="现场.png"):
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
+    buf.name = name
+    buf.seek(0)
+    return buf
+
+
+def test_record_incoming_over_the_api(api, county_duty, region):
+    client = api(county_duty)
+    occurred = (dt.datetime.now(TZ) - dt.timedelta(minutes=10)).isoformat()
+    response = client.post(
+        "/api/v1/reporting/incoming/",
+        {"event_type": "fire", "place": region["village000"].code, "occurred_at": occurred, "deaths": 1},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    incident = Incident.objects.get(pk=body["incident"])
+    assert incident.deaths == 1 and body["category"] == "accident"
+    reports = client.get("/api/v1/reporting/reports/", {"incident": incident.pk}).json()["results"]
+    assert [(r["from_place"], r["to_place"], r["state"]) for r in reports] == [
+        (region["county0"].code, region["city"].code, "pending")
+    ]
+
+
+def test_bad_input_is_a_400_with_nothing_written(api, county_duty, region):
+    client = api(county_duty)
+    future = (dt.datetime.now(TZ) + dt.timedelta(hours=1)).isoformat()
+    response = client.post(
+        "/api/v1/reporting/incoming/",
+        {"event_type": "fire", "place": region["village000"].code, "occurred_at": future},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["occurred_at"][0]["code"] == "occurred_after_received"
+    response = client.post("/api/v1/reporting/incoming/", {"event_type": "nope"}, format="json")
+    assert response.status_code == 400
+    assert not IncomingInfo.objects.exists() and not Incident.objects.exists()
+
+
+def test_attachments_checked_and_served_only_in_scope(
+    api, client, county_duty, region, make_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    c = api(county_duty)
+    occurred = (dt.datetime.now(TZ) - dt.timedelta(minutes=10)).isoformat()
+    data = {"event_type": "fire", "place": region["village000"].code, "occurred_at": occurred}
+    fake = io.BytesIO(b"not an image")
+    fake.name = "x.jpg"
+    refused = c.post("/api/v1/reporting/incoming/", {**data, "attachments": [fake]}, format="multipart")
+    assert refused.status_code == 400 and not IncomingInfo.objects.exists()
+    made = c.post("/api/v1/reporting/incoming/", {**data, "attachments": [_png()]}, format="multipart")
+    assert made.status_code == 201, made.content
+    attachment = Attachment.objects.get()
+    assert attachment.is_image and attachment.name == "现场.png"
+    client.force_login(county_duty)
+    assert client.get(attachment.get_absolute_url()).status_code == 200
+    client.force_login(make_user(Role.DUTY_OFFICER, place=region["county1"]))
+    assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_submit_a_required_report(api, record, county_duty):
+    report = UpwardReport.objects.get(incident=record().incident)
+    client = api(county_duty)
+    response = client.post(
+        f"/api/v1/reporting/reports/{report.pk}/submit/",
+        {"time_place_scene": "某村", "course": "起火", "deaths": 0},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "on_time"
+    again = client.post(f"/api/v1/reporting/reports/{report.pk}/submit/", {}, format="json")
+    assert again.status_code == 400
+    assert again.json()["error"]["fields"]["non_field_errors"][0]["code"] == "already_reported"
+
+
+def test_new_report_over_the_api_and_refusals(api, record, county_duty, region, make_user):
+    incident = record().incident
+    client = api(county_duty)
+    body = {
+        "incident": incident.pk,
+        "kind": "final",
+        "from_place": region["county0"].code,
+        "recipient_level": "city",
+    }
+    made = client.post("/api/v1/reporting/reports/", body, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["kind"] == "final" and not made.json()["required"]
+    # the county may not report in the city's name
+    refused = client.post(
+        "/api/v1/reporting/reports/",
+        {**body, "from_place": region["city"].code, "recipient_level": "province"},
+        format="json",
+    )
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "out_of_scope"
+    # recipient must be above the sender
+    low = client.post("/api/v1/reporting/reports/", {**body, "recipient_level": "county"}, format="json")
+    assert low.status_code == 400
+    # a leader reads but does not report
+    leader = api(make_user(Role.LEADER, place=region["city"]))
+    assert leader.get("/api/v1/reporting/reports/").status_code == 200
+    assert leader.post("/api/v1/reporting/reports/", body, format="json").status_code == 403
+
+
+def test_documents_api(api, record, county_duty):
+    record(title="API测试事件")
+    client = api(county_duty)
+    today = dt.datetime.now(TZ).date().isoformat()
+    data = client.get("/api/v1/reporting/documents/daily/", {"date": today}).json()
+    assert data["figures"]["incidents"] == 1
+    docx = client.get("/api/v1/reporting/documents/weekly/", {"date": today, "format": "docx"})
+    assert docx.status_code == 200
+    assert "值班信息周分析" in Docx(io.BytesIO(docx.content)).paragraphs[0].text
+    pdf = client.get("/api/v1/reporting/documents/monthly/", {"date": today, "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/api/v1/reporting/documents/daily/", {"date": "2026-13-01"}).status_code == 400
+    assert client.get("/api/v1/reporting/documents/yearly/").status_code == 404
+    assert client.get("/api/v1/reporting/documents/daily/", {"format": "xls"}).status_code == 400

@@ -1,0 +1,152 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from yingji.framework.roles import Role
+from yingji.incidents.models import Incident
+from yingji.reporting.models import IncomingInfo, UpwardReport
+from yingji.reporting.views import reports_for
+
+TZ = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def test_incoming_form_defaults_and_redirects_to_the_incident(client, county_duty, region):
+    client.force_login(county_duty)
+    page = client.get(reverse("reporting:incominginfo_add"))
+    assert page.status_code == 200
+    assert page.context["form"].initial["received_at"][:10] == dt.datetime.now(TZ).date().isoformat()
+    occurred = (dt.datetime.now(TZ) - dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M")
+    received = dt.datetime.now(TZ).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("reporting:incominginfo_add"),
+        {
+            "source": "119",
+            "received_at": received,
+            "event_type": "fire",
+            "place": region["village000"].pk,
+            "occurred_at": occurred,
+            "deaths": 0,
+            "missing": 0,
+            "serious_injuries": 0,
+            "minor_injuries": 0,
+            "direct_loss_wan": "0",
+        },
+    )
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
+    assert IncomingInfo.objects.get().incident == incident
+
+
+def test_incoming_form_errors_are_chinese_and_next_to_fields(client, county_duty, region):
+    client.force_login(county_duty)
+    response = client.post(reverse("reporting:incominginfo_add"), {"source": "phone"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "event_type" in form.errors and "place" in form.errors and "occurred_at" in form.errors
+    html = response.content.decode()
+    assert 'id="event_type-errors"' in html and "请按红色提示修改后重新提交" in html
+    assert "该字段是必填项" in html
+    assert not Incident.objects.exists()
+
+
+def test_incoming_form_outside_scope(client, county_duty, region):
+    client.force_login(county_duty)
+    now = dt.datetime.now(TZ)
+    response = client.post(
+        reverse("reporting:incominginfo_add"),
+        {
+            "source": "phone",
+            "received_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "event_type": "fire",
+            "place": region["village100"].pk,
+            "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200 and not Incident.objects.exists()
+
+
+def test_report_detail_submit_and_chain_include(client, record, county_duty, region, make_user):
+    incident = record().incident
+    report = UpwardReport.objects.get(incident=incident)
+    client.force_login(county_duty)
+    page = client.get(report.get_absolute_url())
+    assert page.status_code == 200 and page.context["report_form"] is not None
+    done = client.post(
+        reverse("reporting:upwardreport_submit", args=[report.pk]),
+        {
+            "time_place_scene": "村",
+            "course": "火",
+            "deaths": 0,
+            "missing": 0,
+            "serious_injuries": 0,
+            "minor_injuries": 0,
+            "direct_loss_wan": "0",
+        },
+    )
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.reported_at is not None and report.reported_by == county_duty
+    ctx = reports_for(incident, county_duty)
+    assert ctx["reporting_reports"] == [report]
+    from django.template.loader import render_to_string
+
+    html = render_to_string("reporting/_incident_reports.html", ctx)
+    assert "南通市" in html and "按时报送" in html
+    # another county's officer sees nothing of it
+    assert (
+        reports_for(incident, make_user(Role.DUTY_OFFICER, place=region["county1"]))["reporting_reports"]
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "incominginfo_list",
+        "upwardreport_list",
+        "supervision",
+        "misreport_list",
+        "documents",
+        "upwardreport_add",
+    ],
+)
+def test_pages_answer(client, record, county_duty, name):
+    record()
+    client.force_login(county_duty)
+    assert client.get(reverse(f"reporting:{name}")).status_code == 200
+
+
+def test_supervision_counts_late_and_missing(client, record, county_duty, region):
+    from yingji.reporting import services
+
+    report = UpwardReport.objects.get(incident=record().incident)
+    services.check_reports(now=report.due_at + dt.timedelta(seconds=1))
+    client.force_login(county_duty)
+    page = client.get(
+        reverse("reporting:supervision"), {"month": report.due_at.astimezone(TZ).strftime("%Y-%m")}
+    )
+    # due time not yet reached in real time: the month's table counts only reports due by now
+    assert page.status_code == 200
+    report.refresh_from_db()
+    assert report.missed
+
+
+def test_documents_page_downloads(client, record, county_duty):
+    record(title="页面测试事件")
+    client.force_login(county_duty)
+    page = client.get(reverse("reporting:documents"), {"kind": "daily"})
+    assert "页面测试事件" in page.content.decode()
+    docx = client.get(reverse("reporting:documents"), {"kind": "daily", "format": "docx"})
+    assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
+    pdf = client.get(reverse("reporting:documents"), {"kind": "monthly", "format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_leader_reads_but_cannot_record(client, make_user, region):
+    leader = make_user(Role.LEADER, place=region["city"])
+    client.force_login(leader)
+    assert client.get(reverse("reporting:incominginfo_list")).status_code == 200
+    assert client.get(reverse("reporting:incominginfo_add")).status_code == 403
