@@ -16,12 +16,12 @@ def rooms(region):
 
 
 @pytest.fixture
-def people(region):
+def people(region, make_department):
+    """Officials of the town government of town 00 (the roster forms offer department officials)."""
     town = region["town00"]
-    return {
-        name: person(town, name)
-        for name in ("甲", "乙", "丙", "丁", "戊", "己", "领导一", "领导二", "节日领导")
-    }
+    government = make_department(place=town, name="崇川区0镇人民政府", kind="government")
+    names = ("甲", "乙", "丙", "丁", "戊", "己", "领导一", "领导二", "节日领导")
+    return {name: person(town, name, department=government) for name in names}
 
 
 @pytest.fixture

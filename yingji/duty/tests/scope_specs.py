@@ -29,10 +29,10 @@ def _room(village):
     return own_room(village.parent)
 
 
-def person(place, name=None):
+def person(place, name=None, **fields):
     from yingji.accounts.models import Person
 
-    return Person.objects.create(name=name or f"值班人{next(_n)}", place=place)
+    return Person.objects.create(name=name or f"值班人{next(_n)}", place=place, **fields)
 
 
 def shift(village, *, days_ahead=None, people=2):
