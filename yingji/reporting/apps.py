@@ -83,7 +83,6 @@ class ReportingConfig(AppConfig):
                 ),
                 list_select_related=("place", "incident"),
                 search_fields=("reporter_name", "reporter_unit", "address", "description"),
-                extra={"read_only": True},
                 **common,
             )
         )
@@ -125,7 +124,6 @@ class ReportingConfig(AppConfig):
                 ),
                 list_select_related=("incident", "from_place", "to_place"),
                 search_fields=("external_recipient", "course"),
-                extra={"read_only": True},
                 **common,
             )
         )

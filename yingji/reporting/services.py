@@ -13,6 +13,7 @@ one transaction, permission and scope checked inside.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -83,7 +84,10 @@ def _figures(incident: Incident) -> dict:
 
 
 def _counts(obj) -> dict:
-    return {f: str(getattr(obj, f)) for f in COUNT_FIELDS}
+    """The figures as comparable JSON values (the loss with its two decimals, however it was given)."""
+    out = {f: int(getattr(obj, f) or 0) for f in COUNT_FIELDS if f != "direct_loss_wan"}
+    out["direct_loss_wan"] = f"{Decimal(obj.direct_loss_wan or 0):.2f}"
+    return out
 
 
 def ensure_chain(incident: Incident, *, started_at=None) -> ReportChain:
@@ -174,6 +178,8 @@ def sync_reports(incident: Incident, *, now=None) -> list[UpwardReport]:
         # 善后恢复 or closed: the disaster is stabilised (续报 stop, 核报 start)
         chain.stabilised_at = incident.closed_at or now
         chain.save(update_fields=["stabilised_at", "updated"])
+    # figures or grade changed elsewhere (the incident page, another app) count as a change now
+    note_figures(incident, chain, at=now)
     places = chain_places(incident.place)
     facts = facts_for(incident, chain, places)
     steps = rules.required_reports(facts, now, add_working_days=deadline_calendar.add_working_days)

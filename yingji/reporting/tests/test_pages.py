@@ -150,3 +150,28 @@ def test_leader_reads_but_cannot_record(client, make_user, region):
     client.force_login(leader)
     assert client.get(reverse("reporting:incominginfo_list")).status_code == 200
     assert client.get(reverse("reporting:incominginfo_add")).status_code == 403
+
+
+def test_list_pages_offer_the_add_pages(client, county_duty):
+    client.force_login(county_duty)
+    assert (
+        reverse("reporting:incominginfo_add")
+        in client.get(reverse("reporting:incominginfo_list")).content.decode()
+    )
+    assert (
+        reverse("reporting:upwardreport_add")
+        in client.get(reverse("reporting:upwardreport_list")).content.decode()
+    )
+
+
+def test_figures_changed_on_the_incident_elsewhere_extend_the_chain(record, region):
+    from yingji.incidents.services import apply_rules
+    from yingji.reporting import services
+
+    incident = record().incident
+    incident.deaths = 3
+    apply_rules(incident)
+    incident.save()
+    services.check_reports()
+    levels = set(UpwardReport.objects.filter(incident=incident).values_list("recipient_level", flat=True))
+    assert levels == {"city", "province"}
