@@ -120,18 +120,25 @@ def test_pages_answer(client, record, county_duty, name):
 
 
 def test_supervision_counts_late_and_missing(client, record, county_duty, region):
+    import time_machine
+
     from yingji.reporting import services
 
-    report = UpwardReport.objects.get(incident=record().incident)
-    services.check_reports(now=report.due_at + dt.timedelta(seconds=1))
-    client.force_login(county_duty)
-    page = client.get(
-        reverse("reporting:supervision"), {"month": report.due_at.astimezone(TZ).strftime("%Y-%m")}
-    )
-    # due time not yet reached in real time: the month's table counts only reports due by now
-    assert page.status_code == 200
-    report.refresh_from_db()
-    assert report.missed
+    t0 = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TZ)
+    with time_machine.travel(t0, tick=False):
+        late = UpwardReport.objects.get(incident=record(occurred_at=t0 - dt.timedelta(minutes=5)).incident)
+        missing = UpwardReport.objects.get(incident=record(occurred_at=t0 - dt.timedelta(minutes=5)).incident)
+    with time_machine.travel(t0 + dt.timedelta(hours=3), tick=False):
+        services.make_report(late, actor=county_duty, time_place_scene="x", course="y")
+        services.check_reports()
+        client.force_login(county_duty)
+        page = client.get(reverse("reporting:supervision"), {"month": "2026-06"})
+        may = client.get(reverse("reporting:supervision"), {"month": "2026-05"})
+    (row,) = page.context["rows"]
+    assert (row["from_place__name"], row["due"], row["late"], row["missing"]) == ("崇川区", 2, 1, 1)
+    assert row["late_rate"] == 50.0 and row["missing_rate"] == 50.0
+    assert {r.pk for r in page.context["flagged"]} == {late.pk, missing.pk}
+    assert may.context["rows"] == []
 
 
 def test_documents_page_downloads(client, record, county_duty):
