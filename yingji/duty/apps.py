@@ -30,6 +30,12 @@ def grant_rights() -> None:
     grant(Role.DEPARTMENT_OFFICER, ROLLCALL, {VIEW, CHANGE})
 
 
+def _relink_after_delete(sender, instance, **kwargs):
+    from yingji.duty.services import relink_rooms
+
+    relink_rooms()
+
+
 class DutyConfig(AppConfig):
     name = "yingji.duty"
     label = "duty"
@@ -43,6 +49,10 @@ class DutyConfig(AppConfig):
         from yingji.framework.registry import ObjectType, register
 
         grant_rights()
+        from django.db.models.signals import post_delete
+
+        # a deleted room's lower rooms answer to the next room up (whatever deleted it: page, API, admin)
+        post_delete.connect(_relink_after_delete, sender=models.DutyRoom, dispatch_uid="duty_relink_rooms")
         common = {"section": "command"}
         register(
             ObjectType(

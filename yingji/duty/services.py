@@ -101,8 +101,7 @@ def save_dutyroom(room: DutyRoom, *, actor) -> DutyRoom:
 @transaction.atomic
 def delete_dutyroom(room: DutyRoom, *, actor) -> None:
     check_object(actor, "delete", room)
-    room.delete()
-    relink_rooms()
+    room.delete()  # the post_delete signal relinks the lower rooms
 
 
 # --- shifts ----------------------------------------------------------------------------------------

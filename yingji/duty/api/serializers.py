@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yingji.duty.models import (
@@ -24,7 +25,25 @@ class DutyRoomSerializer(ScopedSerializer):
         read_only_fields = ["parent", *_STAMPS]
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class PersonIdsField(serializers.Field):
+    """A rotation list as person ids (read-only)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return [p.pk for p in value.all()]
+
+
 class RosterTemplateSerializer(ScopedSerializer):
+    leaders = PersonIdsField()
+    officers = PersonIdsField()
+    standby = PersonIdsField()
+    holiday_leaders = PersonIdsField()
+    holiday_officers = PersonIdsField()
+
     class Meta:
         model = RosterTemplate
         fields = [
