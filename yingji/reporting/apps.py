@@ -123,6 +123,7 @@ class ReportingConfig(AppConfig):
                     "missed",
                 ),
                 list_select_related=("incident", "from_place", "to_place"),
+                list_prefetch_related=("copies",),
                 search_fields=("external_recipient", "course"),
                 **common,
             )

@@ -50,6 +50,10 @@ class UpwardReportSerializer(ScopedSerializer):
     to_place = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = serializers.CharField(read_only=True)
     recipient_name = serializers.CharField(read_only=True)
+    copies = serializers.SerializerMethodField(help_text="抄送部门的编号")
+
+    def get_copies(self, obj) -> list[int]:
+        return [d.pk for d in obj.copies.all()]
 
     class Meta:
         model = UpwardReport
