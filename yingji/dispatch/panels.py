@@ -29,12 +29,16 @@ def tasks_for(incident, user) -> dict:
         .select_related("movement__warehouse", "issued_by")
     )
     can_dispatch = can(user, "add", Task) and may_dispatch(user, Task(incident=incident))
+    from yingji.materials.models import Movement
+
+    can_issue = can(user, "add", Movement)  # the materials app decides per warehouse
     return {
         "incident": incident,
         "tasks": tasks,
         "supplies": supplies,
         "can_view": visible,
         "can_dispatch": can_dispatch,
+        "can_issue": can_issue,
         "open_count": sum(1 for t in tasks if t["task"].is_open),
         "overdue_count": sum(1 for t in tasks if t["task"].is_overdue),
         "add_url": reverse("dispatch:task_add") + f"?incident={incident.pk}",

@@ -187,6 +187,7 @@ def test_incident_include_fragment_and_helper(client, dispatch, duty, incident):
     task = dispatch()
     context = tasks_for(incident, duty)
     assert context["can_dispatch"] and context["open_count"] == 1
+    assert not context["can_issue"]  # a duty officer reads the reserves, the bureau issues
     assert context["tasks"][0]["task"] == task
     client.force_login(duty)
     fragment = client.get(f"/dispatch/incidents/{incident.pk}/tasks/")
