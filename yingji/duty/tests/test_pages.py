@@ -226,3 +226,37 @@ def test_template_generate_api(rooms, people, make_user, region, api):
     )
     shifts = duty.get("/api/v1/duty/shifts/", {"room": rooms["town00"].pk, "page_size": 100}).json()
     assert shifts["count"] == 31 and shifts["results"][0]["members"]
+
+
+def test_room_and_template_forms(rooms, people, make_user, region, make_department, client):
+    manager = make_user(Role.BUREAU_OFFICER, place=region["county0"])
+    client.force_login(manager)
+    dept = make_department(place=region["county0"], name="交通运输局")
+    assert client.get("/duty/dutyrooms/add/").status_code == 200
+    response = client.post(
+        "/duty/dutyrooms/add/",
+        {"name": "交通运输局值班室", "place": region["county0"].pk, "department": dept.pk},
+    )
+    assert response.status_code == 302
+    room = DutyRoom.objects.get(department=dept)
+    assert room.parent == rooms["county0"]
+    # a village is refused with the reason next to the field
+    response = client.post("/duty/dutyrooms/add/", {"name": "村值班室", "place": region["village000"].pk})
+    assert response.status_code == 200 and "不能设在村" in response.content.decode()
+    response = client.post(
+        "/duty/rostertemplates/add/",
+        {
+            "room": rooms["town00"].pk,
+            "name": "常规",
+            "anchor": "2026-06-01",
+            "leaders": [people["领导一"].pk],
+            "officers": [people["甲"].pk, people["乙"].pk],
+            "officers_per_shift": 1,
+            "standby_per_shift": 0,
+            "holiday_mode": "same",
+            "holiday_leader_required": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template = RosterTemplate.objects.get(name="常规")
+    assert sorted(p.name for p in template.officers.all()) == ["乙", "甲"]
