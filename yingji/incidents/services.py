@@ -31,6 +31,7 @@ from yingji.incidents.models import (
     ResponsePlan,
     TimelineEntry,
 )
+from yingji.incidents.signals import incident_changed
 
 
 class InvalidTransition(ValidationError):
@@ -166,6 +167,7 @@ def save_incident(incident: Incident, *, actor) -> Incident:
     if changed:
         add_timeline(incident, TimelineKind.CASUALTIES, casualty_line(incident), actor=actor)
     _after_grade_change(incident, old.grade, actor)
+    incident_changed.send(sender=Incident, incident=incident)
     return incident
 
 
@@ -209,6 +211,7 @@ def update_casualties(incident: Incident, *, actor, **counts) -> Incident:
     incident.save()
     add_timeline(incident, TimelineKind.CASUALTIES, casualty_line(incident), actor=actor)
     _after_grade_change(incident, old_grade, actor)
+    incident_changed.send(sender=Incident, incident=incident)
     return incident
 
 
@@ -227,6 +230,7 @@ def set_grade(incident: Incident, grade: str, *, actor) -> Incident:
     incident.grade = grade
     incident.save(update_fields=["grade", "updated"])
     _after_grade_change(incident, old, actor)
+    incident_changed.send(sender=Incident, incident=incident)
     return incident
 
 
@@ -256,6 +260,7 @@ def change_status(incident: Incident, status: str, *, actor, note: str = "") -> 
     if note:
         text += f"：{note}"
     add_timeline(incident, TimelineKind.STATUS, text, actor=actor)
+    incident_changed.send(sender=Incident, incident=incident)
     return incident
 
 
@@ -581,7 +586,7 @@ def incident_origin(incident) -> dict:
 def search_resources(incident, user, *, limit: int = 5, kinds=SEARCH_KINDS) -> dict:
     """一键搜索: the nearest teams, experts, shelters and material warehouses the user may see, with
     distances (``yingji.resources.nearest``). Raises ``nearest.NearestError`` without a location."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from yingji.resources import nearest
 
@@ -596,14 +601,9 @@ def search_resources(incident, user, *, limit: int = 5, kinds=SEARCH_KINDS) -> d
         params.update({"longitude": f"{place.centroid_lon}", "latitude": f"{place.centroid_lat}"})
     query = nearest.parse_query(params, user)
     results = nearest.search(user, query)
-    try:
-        dispatch_url = reverse("dispatch:task_add")
-    except NoReverseMatch:
-        dispatch_url = ""
+    dispatch_url = reverse("dispatch:task_add")
     for row in results.get("team", []):
-        row["dispatch_url"] = (
-            f"{dispatch_url}?incident={incident.pk}&team={row['id']}" if dispatch_url else ""
-        )
+        row["dispatch_url"] = f"{dispatch_url}?incident={incident.pk}&team={row['id']}"
     return {
         "origin": {
             "longitude": query.longitude,

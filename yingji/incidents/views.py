@@ -1,53 +1,25 @@
 """Pages of incidents: the list, the command page (一图一表, one-click actions, live fragments,
 timeline, review), the configuration pages and the reminder acknowledgement."""
 
-import importlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingji.dispatch.panels import tasks_for
 from yingji.framework.access import AccessDenied, can
 from yingji.framework.views import ObjectDetailView, htmx_redirect
 from yingji.incidents import forms, services
 from yingji.incidents.choices import GRADE_RANK, ResponseLevel, Status
 from yingji.incidents.models import Incident, IncidentReview, ResponsePlan
-
-#: Panels other apps add to the command page: (template, module, context function). The template is
-#: included when it exists; the function ``fn(request, incident) -> dict`` is called when it exists.
-PANELS = (
-    ("reporting/_incident_reports.html", "yingji.reporting.views", "incident_reports_context"),
-    ("dispatch/_incident_dispatch.html", "yingji.dispatch.views", "incident_dispatch_context"),
-)
+from yingji.reporting.views import reports_for
 
 LEVEL_COLOURS = {"1": "danger", "2": "warning", "3": "info", "4": "primary"}
 GRADE_COLOURS = {1: "primary", 2: "info", 3: "warning", 4: "danger"}
-
-
-def _panels(request, incident) -> list[dict]:
-    out = []
-    for template, module_name, function in PANELS:
-        try:
-            get_template(template)
-        except TemplateDoesNotExist:
-            continue
-        context = {}
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            module = None
-        fn = getattr(module, function, None)
-        if callable(fn):
-            context = fn(request, incident) or {}
-        out.append({"template": template, "context": context})
-    return out
 
 
 def _incident(request, pk, action="view") -> Incident:
@@ -128,7 +100,8 @@ class IncidentDetailView(ObjectDetailView):
             "note_form": forms.NoteForm(),
             "notify_form": forms.NotifyForm(initial={"channels": ["inapp"]}),
             "levels": ResponseLevel.choices,
-            "panels": _panels(self.request, obj),
+            **reports_for(obj, user),
+            "dispatch": tasks_for(obj, user),
         }
         context.pop("object", None)  # the generic view sets it
         return context

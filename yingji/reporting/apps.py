@@ -3,6 +3,8 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yingji.incidents.signals import incident_changed
+
 INCOMING, REPORT, MISREPORT = "reporting.incominginfo", "reporting.upwardreport", "reporting.misreport"
 
 
@@ -28,6 +30,13 @@ def grant_rights() -> None:
         grant(Role.LEADER, label, READ)
 
 
+def _incident_changed(sender, incident, **kwargs) -> None:
+    """Counts, grade or status of an incident changed: its required reports follow at once."""
+    from yingji.reporting.services import sync_reports
+
+    sync_reports(incident)
+
+
 class ReportingConfig(AppConfig):
     name = "yingji.reporting"
     label = "reporting"
@@ -42,6 +51,7 @@ class ReportingConfig(AppConfig):
         from yingji.reporting.api import views as v
 
         grant_rights()
+        incident_changed.connect(_incident_changed, dispatch_uid="reporting.sync_reports")
         register_rule(
             services.DEADLINE_RULE,
             _("信息上报"),

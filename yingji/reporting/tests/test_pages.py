@@ -182,3 +182,16 @@ def test_figures_changed_on_the_incident_elsewhere_extend_the_chain(record, regi
     services.check_reports()
     levels = set(UpwardReport.objects.filter(incident=incident).values_list("recipient_level", flat=True))
     assert levels == {"city", "province"}
+
+
+def test_casualties_updated_on_the_incident_page_extend_the_chain_at_once(record, county_duty):
+    """No waiting for the periodic job: the incidents service signals the change in its transaction."""
+    from yingji.incidents.services import update_casualties
+
+    incident = record().incident
+    assert set(UpwardReport.objects.filter(incident=incident).values_list("recipient_level", flat=True)) == {
+        "city"
+    }
+    update_casualties(incident, actor=county_duty, deaths=3)
+    levels = set(UpwardReport.objects.filter(incident=incident).values_list("recipient_level", flat=True))
+    assert levels == {"city", "province"}
