@@ -630,9 +630,27 @@ def _departments_of_kind(kind, incident):
     return [d for d in found if len(d.place.path) == deepest]
 
 
+def _on_duty(incident, role: str) -> list[dict]:
+    """The people holding ``role`` (带班领导, 值班员, 备勤) on the shift now of the nearest duty room at
+    or above the incident's place (the place's own room, not a department's); ``[{"person", "user"}]``.
+    Without a roster there, the accounts holding the duty-officer role at the nearest level."""
+    from yingji.accounts.models import User
+    from yingji.duty.services import shifts_now
+
+    paths = _place_chain_paths(incident.place)
+    for shift in sorted(
+        shifts_now().filter(room__department__isnull=True, room__place__path__in=paths),
+        key=lambda s: -len(s.room.place.path),
+    ):
+        people = [m.person for m in shift.members.all() if m.role == role]
+        if people:
+            users = {u.person_id: u for u in User.objects.filter(person__in=people, is_active=True)}
+            return [{"person": p, "user": users.get(p.pk)} for p in people]
+    return [{"person": getattr(u, "person", None), "user": u} for u in _duty_officers(incident)]
+
+
 def _duty_officers(incident):
-    """Accounts holding the duty-officer role at the nearest level above the incident (带班领导, 值班员,
-    备勤 rows of the duty table are told through the duty room's accounts)."""
+    """Accounts holding the duty-officer role at the nearest level above the incident."""
     from yingji.accounts.models import RoleAssignment
     from yingji.framework.roles import Role
 
@@ -674,9 +692,11 @@ def responsible_for(incident) -> list[dict]:
                     for dept in _departments_of_kind(duty.department_kind, incident):
                         add(("d", dept.pk), str(dept), text, department=dept)
                 elif duty.role in (DutyRole.LEADER, DutyRole.OFFICER, DutyRole.STANDBY):
-                    for user in _duty_officers(incident):
-                        name = user.get_full_name() or user.username
-                        add(("u", user.pk), f"{duty.get_role_display()}·{name}", text, user=user)
+                    for who in _on_duty(incident, duty.role):
+                        person, user = who["person"], who["user"]
+                        name = person.name if person else (user.get_full_name() or user.username)
+                        key = ("u", user.pk) if user else ("p", person.pk)
+                        add(key, f"{duty.get_role_display()}·{name}", text, user=user, person=person)
     rows = list(duties_for(incident))
     named = [r for r in rows if r.department_id]
     deepest = max((len(r.place.path) for r in named), default=0)
@@ -688,6 +708,12 @@ def responsible_for(incident) -> list[dict]:
             for dept in _departments_of_kind(row.department_kind, incident):
                 add(("d", dept.pk), str(dept), row.duties, department=dept)
     return list(out.values())
+
+
+def _reminder_key(department_id, user_id, person_id) -> tuple:
+    if department_id:
+        return ("d", department_id)
+    return ("u", user_id) if user_id else ("p", person_id)
 
 
 @transaction.atomic
@@ -707,15 +733,14 @@ def remind_responsible(incident: Incident, *, actor) -> list[Reminder]:
         )
     level = incident.response_level
     existing = {
-        (("d", r.department_id) if r.department_id else ("u", r.user_id)): r
+        _reminder_key(r.department_id, r.user_id, r.person_id): r
         for r in incident.reminders.filter(level=level)
     }
     now = timezone.now()
     sent = []
     for target in targets:
-        dept = target.get("department")
-        user = target.get("user")
-        key = ("d", dept.pk) if dept is not None else ("u", user.pk)
+        dept, user, person = target.get("department"), target.get("user"), target.get("person")
+        key = _reminder_key(dept and dept.pk, user and user.pk, person and person.pk)
         reminder = existing.get(key)
         if reminder is not None and reminder.acknowledged_at:
             continue
@@ -726,7 +751,7 @@ def remind_responsible(incident: Incident, *, actor) -> list[Reminder]:
                 level=level,
                 department=dept,
                 user=user,
-                person=getattr(user, "person", None) if user is not None else None,
+                person=person or (getattr(user, "person", None) if user is not None else None),
                 recipient=target["recipient"][:200],
                 duties=duties,
                 sent_at=now,
@@ -735,6 +760,8 @@ def remind_responsible(incident: Incident, *, actor) -> list[Reminder]:
             reminder.duties, reminder.sent_at = duties, now
         reminder.save()
         persons = department_persons([dept]) if dept is not None else []
+        if person is not None and user is None:
+            persons = [person]  # on the roster without an account: SMS to the person
         if persons or user is not None:
             notify(
                 actor=actor,

@@ -229,3 +229,41 @@ def test_duties_for_type_and_category(make_incident, region, make_department):
     rows = list(services.duties_for(make_incident(event_type="fire")))
     assert by_type in rows and by_cat in rows
     assert other not in rows and elsewhere not in rows
+
+
+def test_remind_tells_the_people_on_todays_roster_of_the_nearest_duty_room(
+    make_incident, make_plan, officer, region
+):
+    """The 带班领导/值班员 rows of the duty table go to whoever is on the shift now at the nearest own
+    duty room above the incident (the town's, not the county's), not to every duty-officer account."""
+    from yingji.accounts.models import Person
+    from yingji.duty.models import Shift, ShiftMember
+    from yingji.duty.tests.scope_specs import own_room
+    from yingji.messaging.models import Message
+
+    now = timezone.now()
+    staff = {}
+    for key in ("town00", "county0"):
+        shift = Shift.objects.create(
+            room=own_room(region[key]),
+            date=timezone.localdate(),
+            starts_at=now - datetime.timedelta(hours=2),
+            ends_at=now + datetime.timedelta(hours=22),
+        )
+        for role, name in (("leader", f"{key}领导"), ("officer", f"{key}值班员")):
+            person = Person.objects.create(name=name, place=region[key], mobile="13800001111")
+            ShiftMember.objects.create(shift=shift, role=role, person=person)
+            staff[(key, role)] = person
+    make_plan(level="4", duties=[("leader", None, "赶赴现场", 30), ("officer", None, "续报", 60)])
+    incident = make_incident()
+    services.set_response_level(incident, "4", actor=officer)
+    sent = services.remind_responsible(incident, actor=officer)
+    by_person = {r.person_id: r for r in sent}
+    assert set(by_person) == {staff[("town00", "leader")].pk, staff[("town00", "officer")].pk}
+    assert "赶赴现场" in by_person[staff[("town00", "leader")].pk].duties
+    leader_reminder = by_person[staff[("town00", "leader")].pk]
+    message = Message.objects.get(link=leader_reminder.get_absolute_url())
+    assert message.deliveries.filter(person=staff[("town00", "leader")], channel="sms").exists()
+    # reminding again does not duplicate the roster reminders
+    services.remind_responsible(incident, actor=officer)
+    assert incident.reminders.count() == 2
