@@ -133,27 +133,9 @@ def month_range(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def report_figures(place, year: int, month: int) -> dict | None:
-    """Upward-report figures of ``place`` from the reporting app, or None when it has none (the
-    adapter: a missing ``yingji.reporting.stats`` module or function means "no data")."""
-    try:
-        from yingji.reporting import stats
-    except ImportError:
-        return None
-    func = getattr(stats, "report_stats", None)
-    if func is None:
-        return None
-    data = func(place, dt.date(year, month, 1))
-    if not isinstance(data, dict):
-        return None
-    return {k: int(data.get(k) or 0) for k in ("due", "on_time", "late", "missing", "incomplete")}
-
-
 def warning_figures(place, year: int, month: int) -> dict | None:
-    try:
-        from yingji.warnings.response import answer_stats
-    except ImportError:
-        return None
+    from yingji.warnings.response import answer_stats
+
     return answer_stats(place, dt.date(year, month, 1))
 
 
@@ -162,6 +144,7 @@ def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) ->
     from yingji.duty import conf
     from yingji.duty.choices import RollCallStatus
     from yingji.duty.models import RollCall
+    from yingji.reporting.stats import report_stats_by_place
 
     start, end = month_range(year, month)
     rooms = list(rooms)
@@ -174,12 +157,14 @@ def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) ->
         if status == RollCallStatus.ANSWERED and answered is not None:
             entry[1] += 1
             entry[2].append((answered - called).total_seconds())
+    own = [r.place for r in rooms if r.department_id is None]
+    report_counts = report_stats_by_place(own, dt.date(year, month, 1))
     window = conf.rollcall_window().total_seconds()
     full = float(conf.get("SPEED_FULL_SECONDS"))
     rows = []
     for room in rooms:
         n, answered, durations = calls[room.pk]
-        reports = report_figures(room.place, year, month) if room.department_id is None else None
+        reports = report_counts.get(room.place_id) if room.department_id is None else None
         figures = Figures(
             calls=n,
             answered=answered,

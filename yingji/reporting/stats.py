@@ -15,7 +15,7 @@ is ``place`` and whose due time falls in the month of ``month`` (any date of it)
 
 import datetime as dt
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from yingji.reporting.models import UpwardReport
@@ -40,20 +40,43 @@ def incomplete_q() -> Q:
     return Q(reported_at__isnull=False) & (base | accident)
 
 
+def _counts(now) -> dict:
+    """The five figures as conditional counts of one aggregate query."""
+    on_time = Q(reported_at__isnull=False, reported_at__lte=F("due_at"))
+    return {
+        "due": Count("pk"),
+        "on_time": Count("pk", filter=on_time),
+        "late": Count("pk", filter=Q(reported_at__gt=F("due_at"))),
+        "missing": Count("pk", filter=Q(reported_at__isnull=True)),
+        "incomplete": Count("pk", filter=incomplete_q()),
+    }
+
+
 def stats_for(queryset, *, now=None) -> dict:
     now = now or timezone.now()
-    qs = queryset.filter(required=True, due_at__lte=now)
-    due = qs.count()
-    on_time = qs.filter(reported_at__isnull=False, reported_at__lte=F("due_at")).count()
-    late = qs.filter(reported_at__gt=F("due_at")).count()
-    missing = qs.filter(reported_at__isnull=True).count()
-    incomplete = qs.filter(incomplete_q()).count()
-    return {"due": due, "on_time": on_time, "late": late, "missing": missing, "incomplete": incomplete}
+    return queryset.filter(required=True, due_at__lte=now).aggregate(**_counts(now))
 
 
 def report_stats(place, month: dt.date, *, now=None) -> dict:
     """Counts of the upward reports ``place`` had to make in the month of ``month``:
     ``{"due", "on_time", "late", "missing", "incomplete"}`` (see the module docstring)."""
+    return report_stats_by_place([place], month, now=now)[place.pk]
+
+
+def report_stats_by_place(places, month: dt.date, *, now=None) -> dict[int, dict]:
+    """:func:`report_stats` for many places in one query: ``{place_id: counts}`` (zeros included)."""
+    now = now or timezone.now()
     start, end = month_bounds(month)
-    qs = UpwardReport.objects.filter(from_place=place, due_at__gte=start, due_at__lt=end)
-    return stats_for(qs, now=now)
+    ids = [p.pk for p in places]
+    out = {pk: {"due": 0, "on_time": 0, "late": 0, "missing": 0, "incomplete": 0} for pk in ids}
+    rows = (
+        UpwardReport.objects.filter(
+            from_place__in=ids, due_at__gte=start, due_at__lt=end, required=True, due_at__lte=now
+        )
+        .values("from_place")
+        .annotate(**_counts(now))
+        .order_by()
+    )
+    for row in rows:
+        out[row.pop("from_place")] = row
+    return out

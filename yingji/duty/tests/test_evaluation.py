@@ -1,8 +1,6 @@
 """The evaluation formula at its boundaries, the ranking, and the data behind it."""
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -91,18 +89,17 @@ def test_monthly_rows_from_roll_calls_and_reports(rooms, monkeypatch):
         called_at=base.replace(month=6),
         due_at=base.replace(month=6),
     )
-    fake = types.ModuleType("yingji.reporting.stats")
+    from yingji.reporting import stats
+
     seen = []
 
-    def report_stats(place, month):
-        seen.append((place.code, month))
-        return {"due": 2, "on_time": 2, "late": 0, "missing": 0, "incomplete": 0}
+    def report_stats_by_place(places, month):
+        seen.extend((place.code, month) for place in places)
+        return {
+            place.pk: {"due": 2, "on_time": 2, "late": 0, "missing": 0, "incomplete": 0} for place in places
+        }
 
-    fake.report_stats = report_stats
-    monkeypatch.setitem(sys.modules, "yingji.reporting.stats", fake)
-    import yingji.reporting
-
-    monkeypatch.setattr(yingji.reporting, "stats", fake, raising=False)
+    monkeypatch.setattr(stats, "report_stats_by_place", report_stats_by_place)
     rooms_qs = [rooms["town00"], rooms["town01"]]
     rows = evaluation.monthly_rows(rooms_qs, 2026, 5, with_warnings=False)
     by_room = {r["room"].pk: r for r in rows}
@@ -116,15 +113,6 @@ def test_monthly_rows_from_roll_calls_and_reports(rooms, monkeypatch):
     assert seen[0][1] == dt.date(2026, 5, 1)
 
 
-def test_report_adapter_without_the_function(rooms, monkeypatch):
-    fake = types.ModuleType("yingji.reporting.stats")
-    monkeypatch.setitem(sys.modules, "yingji.reporting.stats", fake)
-    import yingji.reporting
-
-    monkeypatch.setattr(yingji.reporting, "stats", fake, raising=False)
-    assert evaluation.report_figures(rooms["town00"].place, 2026, 5) is None
-
-
-def test_real_report_stats_give_no_due_reports_for_an_empty_month(rooms):
-    figures = evaluation.report_figures(rooms["town00"].place, 2026, 5)
-    assert figures is None or figures["due"] == 0
+def test_a_month_without_due_reports_leaves_the_report_part_out(rooms):
+    rows = evaluation.monthly_rows([rooms["town00"]], 2026, 5, with_warnings=False)
+    assert rows[0]["figures"].reports == {"due": 0, "on_time": 0, "late": 0, "missing": 0, "incomplete": 0}

@@ -200,6 +200,12 @@ def test_report_stats_counts_a_month(record, region, county_duty):
     assert figures == {"due": 3, "on_time": 1, "late": 1, "missing": 1, "incomplete": 1}
     assert stats.report_stats(region["county0"], dt.date(2026, 5, 1), now=T0 + 10 * H)["due"] == 0
     assert stats.report_stats(region["city"], dt.date(2026, 6, 1), now=T0 + 10 * H)["due"] == 0
+    # the bulk form (the duty evaluation) gives the same figures for every place at once
+    bulk = stats.report_stats_by_place(
+        [region["county0"], region["city"]], dt.date(2026, 6, 1), now=T0 + 10 * H
+    )
+    assert bulk[region["county0"].pk] == figures
+    assert bulk[region["city"].pk]["due"] == 0
 
 
 def test_misreport_finding(record, region, make_user):
