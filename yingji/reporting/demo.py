@@ -132,8 +132,15 @@ def load_demo(*, seed: int, counts) -> None:
 
 
 def remove_demo(counts: dict) -> None:
+    """Delete every reporting row (they all hang on demo incidents) and the reports' deadlines."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yingji.deadlines.models import Deadline
     from yingji.reporting.models import Attachment, IncomingInfo, MisReport, ReportChain, UpwardReport
 
+    deadlines = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(UpwardReport))
+    counts["report_deadlines"] = deadlines.count()
+    deadlines.delete()
     for key, model in (
         ("misreports", MisReport),
         ("upward_reports", UpwardReport),
