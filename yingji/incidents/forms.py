@@ -1,9 +1,13 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yingji.accounts.models import Person
 from yingji.framework.forms import ScopedModelForm
 from yingji.incidents.choices import ResponseLevel, Status
 from yingji.incidents.models import DepartmentDuty, Incident, IncidentReview, PlanDuty, ResponsePlan
+from yingji.orgs.models import Department
+from yingji.places.models import Place
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -97,18 +101,59 @@ class NoteForm(forms.Form):
 
 
 class NotifyForm(forms.Form):
+    """一键通知: pick the departments, people and places around the incident (only those the user may
+    see), plus any further mobile numbers."""
+
     subject = forms.CharField(label=_("标题"), max_length=200, required=False)
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    users = forms.CharField(label=_("账号编号"), required=False)
-    persons = forms.CharField(label=_("人员编号"), required=False)
-    places = forms.CharField(label=_("地区（区划代码）"), required=False)
-    departments = forms.CharField(label=_("部门编号"), required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("部门"), queryset=Department.objects.none(), required=False, help_text=_("通知部门的登记人员")
+    )
+    persons = forms.ModelMultipleChoiceField(label=_("人员"), queryset=Person.objects.none(), required=False)
+    places = forms.ModelMultipleChoiceField(
+        label=_("地区"), queryset=Place.objects.none(), required=False, help_text=_("应急广播、显示屏等")
+    )
+    mobiles = forms.CharField(
+        label=_("其他手机号码"), required=False, help_text=_("多个号码用逗号或空格分隔")
+    )
     channels = forms.MultipleChoiceField(
         label=_("渠道"),
         required=False,
         choices=[("inapp", _("站内消息")), ("sms", _("短信")), ("broadcast", _("应急广播"))],
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, incident, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        chain = incident.place.path.strip("/").split("/")
+        ancestors = ["/".join(chain[: i + 1]) + "/" for i in range(len(chain))]
+        # the incident's town (or the place itself above town level) with its villages, and its ancestors
+        local = (
+            incident.place.parent
+            if incident.place.level == "village" and incident.place.parent_id
+            else incident.place
+        )
+        self.fields["places"].queryset = (
+            Place.objects.visible_to(user)
+            .filter(Q(path__in=ancestors) | Q(path__startswith=local.path))
+            .defer("boundary")
+            .order_by("path")
+        )
+        departments = Department.objects.visible_to(user).filter(place__path__in=ancestors)
+        self.fields["departments"].queryset = departments.select_related("place").order_by(
+            "place__path", "name"
+        )
+        self.fields["persons"].queryset = (
+            Person.objects.visible_to(user)
+            .filter(department__in=departments)
+            .order_by("department_id", "name")
+        )
+        for name in ("departments", "persons", "places"):
+            self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "size": "4"})
+
+    def clean_mobiles(self):
+        raw = self.cleaned_data["mobiles"].replace("，", ",").replace(",", " ")
+        return [m for m in raw.split() if m]
 
 
 class ReviewForm(forms.ModelForm):

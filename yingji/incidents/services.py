@@ -517,10 +517,12 @@ def notify_incident(
     persons=(),
     places=(),
     departments=(),
+    mobiles=(),
     channels=("inapp",),
 ):
-    """一键通知: message chosen users, persons, places (loudspeakers, screens) and departments (their
-    persons) about the incident; recipients must be in the actor's scope. Timeline NOTIFY."""
+    """一键通知: message chosen users, persons, places (loudspeakers, screens), departments (their
+    persons) and further mobile numbers about the incident; recipients must be in the actor's scope.
+    Timeline NOTIFY."""
     from yingji.accounts.models import Person, User
     from yingji.messaging.choices import MessageCategory
     from yingji.messaging.services import notify
@@ -533,7 +535,7 @@ def notify_incident(
         if ids and model.objects.visible_to(actor, "view").filter(pk__in=ids).count() != len(ids):
             raise AccessDenied(_("所选接收人不在您的管辖范围内。"), code="out_of_scope")
     all_persons = list(Person.objects.filter(pk__in=_ids(persons))) + department_persons(departments)
-    if departments and not all_persons and not (users or places):
+    if departments and not all_persons and not (users or places or mobiles):
         raise ValidationError(_("所选部门没有登记人员，无法通知。"), code="no_recipients")
     subject = (subject or "").strip() or _("【%(grade)s%(cat)s】%(title)s") % {
         "grade": incident.get_grade_display(),
@@ -547,6 +549,7 @@ def notify_incident(
         users=list(User.objects.filter(pk__in=_ids(users))),
         persons=all_persons,
         places=list(Place.objects.filter(pk__in=_ids(places))),
+        mobiles=list(mobiles),
         channels=channels or ("inapp",),
         category=MessageCategory.GENERAL,
         about=incident,

@@ -98,7 +98,7 @@ class IncidentDetailView(ObjectDetailView):
                 }
             ),
             "note_form": forms.NoteForm(),
-            "notify_form": forms.NotifyForm(initial={"channels": ["inapp"]}),
+            "notify_form": forms.NotifyForm(initial={"channels": ["inapp"]}, incident=obj, user=user),
             "levels": ResponseLevel.choices,
             **reports_for(obj, user),
             "dispatch": tasks_for(obj, user),
@@ -171,17 +171,6 @@ def incident_duties(request, pk):
     )
 
 
-def _ids(raw: str) -> list[int]:
-    out = []
-    for part in (raw or "").replace("，", ",").split(","):
-        part = part.strip()
-        if part:
-            if not part.isdigit():
-                raise ValidationError(_("编号须为数字，用逗号分隔：%(v)s") % {"v": part}, code="invalid_ids")
-            out.append(int(part))
-    return out
-
-
 def _act_level(request, incident):
     form = forms.LevelForm(request.POST)
     if not form.is_valid():
@@ -226,25 +215,22 @@ def _act_note(request, incident):
 
 
 def _act_notify(request, incident):
-    from yingji.places.models import Place
-
-    form = forms.NotifyForm(request.POST)
+    form = forms.NotifyForm(request.POST, incident=incident, user=request.user)
     if not form.is_valid():
-        raise ValidationError(_("通知内容有误。"), code="invalid")
+        raise ValidationError(
+            [f"{form.fields[name].label}：{' '.join(errors)}" for name, errors in form.errors.items()],
+            code="invalid",
+        )
     data = form.cleaned_data
-    codes = [c.strip() for c in data["places"].replace("，", ",").split(",") if c.strip()]
-    places = list(Place.objects.filter(code__in=codes).values_list("pk", flat=True))
-    if len(places) != len(set(codes)):
-        raise ValidationError(_("没有找到所选的区划代码。"), code="invalid_place")
     message = services.notify_incident(
         incident,
         actor=request.user,
         subject=data["subject"],
         body=data["body"],
-        users=_ids(data["users"]),
-        persons=_ids(data["persons"]),
-        places=places,
-        departments=_ids(data["departments"]),
+        persons=[p.pk for p in data["persons"]],
+        places=[p.pk for p in data["places"]],
+        departments=[d.pk for d in data["departments"]],
+        mobiles=data["mobiles"],
         channels=data["channels"] or ["inapp"],
     )
     return _("已发送通知“%(s)s”，共%(n)s条。") % {"s": message.subject, "n": message.deliveries.count()}

@@ -152,6 +152,7 @@ class NotifySerializer(serializers.Serializer):
     persons = serializers.ListField(child=serializers.IntegerField(), required=False)
     places = serializers.ListField(child=serializers.CharField(), required=False, help_text="区划代码")
     departments = serializers.ListField(child=serializers.IntegerField(), required=False)
+    mobiles = serializers.ListField(child=serializers.CharField(), required=False, help_text="其他手机号码")
     channels = serializers.ListField(child=serializers.CharField(), required=False)
 
 

@@ -1,6 +1,7 @@
 """API of incidents: the incident view set with the command actions, and the configuration types."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
@@ -127,7 +128,7 @@ class IncidentViewSet(ScopedModelViewSet):
     @extend_schema(request=s.NotifySerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
-        """一键通知 users, persons, places (codes) and departments (their persons)."""
+        """一键通知 users, persons, places (codes), departments (their persons) and further mobiles."""
         from yingji.places.models import Place
 
         data = self._body(s.NotifySerializer)
@@ -135,7 +136,7 @@ class IncidentViewSet(ScopedModelViewSet):
         places = list(Place.objects.filter(code__in=codes).values_list("pk", flat=True))
         if len(places) != len(set(codes)):
             return Response(
-                error_body("invalid_place", "没有找到所选的区划代码。"), status=status.HTTP_400_BAD_REQUEST
+                error_body("invalid_place", _("没有找到所选的区划代码。")), status=status.HTTP_400_BAD_REQUEST
             )
         message = services.notify_incident(
             self.get_object(),
@@ -146,6 +147,7 @@ class IncidentViewSet(ScopedModelViewSet):
             persons=data.get("persons") or [],
             places=places,
             departments=data.get("departments") or [],
+            mobiles=data.get("mobiles") or [],
             channels=data.get("channels") or ("inapp",),
         )
         return Response(

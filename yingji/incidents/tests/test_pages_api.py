@@ -227,3 +227,43 @@ def test_map_layer_and_overlay(api, officer, make_incident, make_user, region):
     assert api(town).get("/api/v1/incidents/map/").json()["features"] == []
     assert "incidents" in {o["code"] for o in overlays_for(officer)}
     assert "incidents" not in {o["code"] for o in overlays_for(make_user(Role.EXPERT, place=region["city"]))}
+
+
+def test_notify_from_the_page_offers_and_reaches_the_departments_around_the_incident(
+    client, officer, make_incident, make_department, region
+):
+    from yingji.accounts.models import Person
+    from yingji.messaging.models import Message
+
+    near = make_department(place=region["county0"], name="崇川区住建局")
+    far = make_department(place=region["county1"], name="通州区住建局")
+    person = Person.objects.create(
+        name="赵六", place=region["county0"], department=near, mobile="13812340000"
+    )
+    incident = make_incident()
+    client.force_login(officer)
+    html = client.get(incident.get_absolute_url()).content.decode()
+    assert "崇川区住建局" in html and "通州区住建局" not in html  # only departments above the incident
+    response = client.post(
+        f"/incidents/incidents/{incident.pk}/act/notify/",
+        {
+            "subject": "请立即赶赴现场",
+            "departments": [str(near.pk)],
+            "places": [str(region["village000"].pk)],
+            "mobiles": "13912340001，13912340002",
+            "channels": ["sms"],
+        },
+        follow=True,
+    )
+    assert "已发送通知“请立即赶赴现场”" in response.content.decode()
+    message = Message.objects.get(subject="请立即赶赴现场")
+    mobiles = set(message.deliveries.values_list("address", flat=True))
+    assert {"13812340000", "13912340001", "13912340002"} <= mobiles
+    assert message.deliveries.filter(person=person).exists()
+    # a department outside the choices is refused with the field named, nothing is sent
+    response = client.post(
+        f"/incidents/incidents/{incident.pk}/act/notify/",
+        {"subject": "越权", "departments": [str(far.pk)]},
+        follow=True,
+    )
+    assert "部门" in response.content.decode() and not Message.objects.filter(subject="越权").exists()
