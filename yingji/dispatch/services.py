@@ -140,7 +140,7 @@ def save_task(task: Task, *, actor) -> Task:
     side — never its incident or assignee (cancel it and dispatch a new one)."""
     if task._state.adding:
         return dispatch_task(task, actor=actor)
-    old = Task.objects.select_for_update().select_related("incident").get(pk=task.pk)
+    old = Task.objects.select_for_update(of=("self",)).select_related("incident").get(pk=task.pk)
     if not may_dispatch(actor, old):
         raise AccessDenied(_("只有派发方（值班员、应急管理局干部）可以修改任务。"), code="permission_denied")
     if not old.is_open:

@@ -361,7 +361,9 @@ def request_swap(shift, from_person, to_person, reason: str, *, actor, counter_s
 
 def _lock_swap(swap: SwapRequest) -> SwapRequest:
     swap = (
-        SwapRequest.objects.select_for_update().select_related("shift__room", "counter_shift").get(pk=swap.pk)
+        SwapRequest.objects.select_for_update(of=("self",))
+        .select_related("shift__room", "counter_shift")
+        .get(pk=swap.pk)
     )
     if swap.status != SwapStatus.PENDING:
         refuse(_("该申请已处理（%(s)s），不能再审批。") % {"s": swap.get_status_display()}, "not_pending")
@@ -541,7 +543,7 @@ def answer_roll_call(call: RollCall, *, actor, note: str = "", now=None) -> Roll
 
 @transaction.atomic
 def _answer(call: RollCall, *, actor, note: str, now) -> RollCall:
-    call = RollCall.objects.select_for_update().select_related("room", "caller").get(pk=call.pk)
+    call = RollCall.objects.select_for_update(of=("self",)).select_related("room", "caller").get(pk=call.pk)
     check_object(actor, "change", call)
     if not can_answer(actor, call):
         raise AccessDenied(_("只有被点名的值班室可以应答。"), code="not_called_room")

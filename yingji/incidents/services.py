@@ -384,7 +384,11 @@ def set_response_level(incident: Incident, level: str, *, actor, note: str = "")
 @transaction.atomic
 def tick_checklist_item(item: IncidentChecklistItem, *, actor, done: bool = True) -> IncidentChecklistItem:
     """Mark a checklist item done (time and who) or undo it; timeline CHECKLIST."""
-    item = IncidentChecklistItem.objects.select_for_update().select_related("incident").get(pk=item.pk)
+    item = (
+        IncidentChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=item.pk)
+    )
     _require(actor, item.incident)
     if done == (item.done_at is not None):
         return item
@@ -727,7 +731,7 @@ def remind_responsible(incident: Incident, *, actor) -> list[Reminder]:
     from yingji.messaging.choices import MessageCategory
     from yingji.messaging.services import notify
 
-    incident = Incident.objects.select_for_update().select_related("place").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("place").get(pk=incident.pk)
     _require(actor, incident)
     targets = responsible_for(incident)
     if not targets:
@@ -823,7 +827,7 @@ def reminders_for(user):
 @transaction.atomic
 def acknowledge_reminder(reminder: Reminder, *, actor) -> Reminder:
     """The recipient confirms the reminder (叫应); timeline REMIND. Acknowledging twice changes nothing."""
-    reminder = Reminder.objects.select_for_update().select_related("incident").get(pk=reminder.pk)
+    reminder = Reminder.objects.select_for_update(of=("self",)).select_related("incident").get(pk=reminder.pk)
     if not may_acknowledge(actor, reminder):
         raise AccessDenied(_("只有被提醒的部门或人员可以确认。"), code="not_recipient")
     if reminder.acknowledged_at:
