@@ -5,10 +5,12 @@ Sources (see docs/reporting.md):
 - 生产安全事故: 《生产安全事故报告和调查处理条例》(国务院令第493号) 第九条 (unit → 县级以上应急管理部门
   within 1 hour), 第十条 (how far up by grade), 第十一条 (≤ 2 hours per level), 第十二条 (contents),
   第十三条 (补报 of casualty changes within 30 days, 7 for road traffic and fire).
-- 自然灾害: 《自然灾害情况统计调查制度》(应急〔2020〕19号) and provincial plans: 初报 within 2 hours per
-  level, direct report to the province and the ministry at ≥ 10 dead + missing, daily 续报 (county
-  09:00, city 10:00, data to 24:00 of the previous day), 核报 in working days after stabilisation.
-- Other categories: a configurable default (``REPORTING_OTHER``), like a general accident chain.
+- 自然灾害: 《自然灾害情况统计调查制度》(应急〔2020〕19号) and provincial plans: 初报 by the county within
+  2 hours of the disaster, then within 2 hours of receipt per level; direct report to the province and
+  the ministry at ≥ 10 dead + missing; daily 续报 (county 09:00, city 10:00, data to 24:00 of the
+  previous day); 核报 in working days after stabilisation.
+- Other categories: a configurable default (``REPORTING_RULES["other_hours"]``), like a general
+  accident chain.
 
 Definitions: **迟报** = a report made after its due time (``reported_at > due_at``; made exactly at
 the due time is on time). **漏报** = a required report not made by its due time; while outstanding
@@ -230,11 +232,13 @@ def daily_times(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _natural(facts: ChainFacts, now: dt.datetime, add_working_days: Callable | None) -> list[Step]:
+    # 初报: the county reports within 2 hours of the disaster itself (灾害发生后2小时内, not of the first
+    # information as for accidents); the city and the province each within 2 hours of their receipt
     steps = _hop_chain(
         facts,
         kind=ReportKind.INITIAL,
         rule="natural.initial",
-        start=facts.started_at,
+        start=facts.occurred_at,
         levels=[RecipientLevel.CITY, RecipientLevel.PROVINCE],
         hours=LEVEL_HOURS,
         basis=N_BASIS + " 初报",
@@ -242,7 +246,7 @@ def _natural(facts: ChainFacts, now: dt.datetime, add_working_days: Callable | N
     # ≥ 10 dead + missing: the county reports at the same time directly to the province and ministry
     severe_at = None
     if facts.initial_dead_missing >= DIRECT_REPORT_DEAD_MISSING:
-        severe_at = facts.started_at
+        severe_at = facts.occurred_at  # also 灾害发生后2小时内; a later count: 2 hours from the change
     else:
         for change in facts.changes:
             if change.dead_missing >= DIRECT_REPORT_DEAD_MISSING:

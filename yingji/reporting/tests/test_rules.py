@@ -118,16 +118,37 @@ def test_casualty_change_after_the_window_requires_no_report():
     )
     # 30 days for other accidents
     assert any(s.kind == ReportKind.CONTINUED for s in rules.required_reports(facts(changes=[outside]), T0))
+    day30 = rules.Change(occurred + dt.timedelta(days=30), 2, "ordinary")
+    day30_late = rules.Change(occurred + dt.timedelta(days=30) + S, 2, "ordinary")
+    assert any(s.kind == ReportKind.CONTINUED for s in rules.required_reports(facts(changes=[day30]), T0))
+    assert not [
+        s for s in rules.required_reports(facts(changes=[day30_late]), T0) if s.kind == ReportKind.CONTINUED
+    ]
 
 
 def natural(**kw):
     return facts(category="natural", event_type="flood", **kw)
 
 
-def test_natural_initial_report_county_city_province_two_hours_each():
-    steps = rules.required_reports(natural(), T0)
+def test_natural_initial_report_two_hours_from_the_disaster_then_per_level():
+    # §6: the county reports 灾害发生后2小时内 — from the occurrence, not from the first information
+    occurred = T0 - H / 2
+    steps = rules.required_reports(natural(occurred_at=occurred), T0)
     assert edges(steps, ReportKind.INITIAL) == [(L.COUNTY, L.CITY), (L.CITY, L.PROVINCE)]
-    assert [s.due_at for s in steps if s.kind == ReportKind.INITIAL] == [T0 + 2 * H, T0 + 4 * H]
+    county, city = [s for s in steps if s.kind == ReportKind.INITIAL]
+    assert county.due_at == occurred + 2 * H
+    assert city.due_at == occurred + 4 * H  # the county's report not made: from its due time
+    assert rules.report_state(county.due_at, None, occurred + 2 * H) == ReportState.PENDING
+    assert rules.report_state(county.due_at, None, occurred + 2 * H + S) == ReportState.OVERDUE
+    made = {county.key: T0}  # the city received the county's report at T0: 2 hours from then
+    steps = rules.required_reports(natural(occurred_at=occurred, made=made), T0)
+    assert [s.due_at for s in steps if s.kind == ReportKind.INITIAL] == [occurred + 2 * H, T0 + 2 * H]
+
+
+def test_natural_initial_report_received_late_is_already_due():
+    occurred = T0 - 3 * H  # the information arrives 3 hours after the disaster
+    (county, _city) = rules.required_reports(natural(occurred_at=occurred), T0)
+    assert county.due_at == occurred + 2 * H < T0
 
 
 def test_direct_report_at_ten_dead_and_missing():
@@ -136,7 +157,7 @@ def test_direct_report_at_ten_dead_and_missing():
     assert not [s for s in nine if s.rule == "natural.direct"]
     direct = [s for s in ten if s.rule == "natural.direct"]
     assert edges(direct) == [(L.COUNTY, L.PROVINCE), (L.COUNTY, L.MINISTRY)]
-    assert all(s.due_at == T0 + 2 * H for s in direct)
+    assert all(s.due_at == T0 - H / 2 + 2 * H for s in direct)  # 2 hours from the disaster
 
 
 def test_direct_report_when_a_later_figure_reaches_ten():
