@@ -4,7 +4,7 @@ and the 报送督查 page).
 ``report_stats(place, month)`` counts the *required* upward reports whose sender (``from_place``)
 is ``place`` and whose due time falls in the month of ``month`` (any date of it) and has passed:
 
-- ``due``: reports that had to be made (due time in the month, not in the future);
+- ``due``: reports that had to be made (due time in the month and already passed);
 - ``on_time``: made by the due time;
 - ``late`` (迟报): made after the due time;
 - ``missing`` (漏报): not made yet (still outstanding after the due time);
@@ -40,8 +40,14 @@ def incomplete_q() -> Q:
     return Q(reported_at__isnull=False) & (base | accident)
 
 
-def _counts(now) -> dict:
-    """The five figures as conditional counts of one aggregate query."""
+def passed_due(now) -> Q:
+    """Required reports whose due time has passed: at the due time exactly a report not yet made is
+    still pending, not missing (``rules.is_missing``), so it is not counted yet."""
+    return Q(required=True, due_at__lt=now)
+
+
+def counts() -> dict:
+    """The five figures as conditional counts of one aggregate query (over :func:`passed_due` rows)."""
     on_time = Q(reported_at__isnull=False, reported_at__lte=F("due_at"))
     return {
         "due": Count("pk"),
@@ -54,7 +60,7 @@ def _counts(now) -> dict:
 
 def stats_for(queryset, *, now=None) -> dict:
     now = now or timezone.now()
-    return queryset.filter(required=True, due_at__lte=now).aggregate(**_counts(now))
+    return queryset.filter(passed_due(now)).aggregate(**counts())
 
 
 def report_stats(place, month: dt.date, *, now=None) -> dict:
@@ -70,11 +76,9 @@ def report_stats_by_place(places, month: dt.date, *, now=None) -> dict[int, dict
     ids = [p.pk for p in places]
     out = {pk: {"due": 0, "on_time": 0, "late": 0, "missing": 0, "incomplete": 0} for pk in ids}
     rows = (
-        UpwardReport.objects.filter(
-            from_place__in=ids, due_at__gte=start, due_at__lt=end, required=True, due_at__lte=now
-        )
+        UpwardReport.objects.filter(passed_due(now), from_place__in=ids, due_at__gte=start, due_at__lt=end)
         .values("from_place")
-        .annotate(**_counts(now))
+        .annotate(**counts())
         .order_by()
     )
     for row in rows:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -166,17 +166,11 @@ def supervision_rows(user, month: dt.date, *, now=None) -> list[dict]:
     now = now or timezone.now()
     start, end = stats.month_bounds(month)
     qs = UpwardReport.objects.visible_to(user).filter(
-        required=True, due_at__gte=start, due_at__lt=end, due_at__lte=now
+        stats.passed_due(now), due_at__gte=start, due_at__lt=end
     )
     rows = (
         qs.values("from_place", "from_place__name", "from_place__code")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=Q(reported_at__isnull=False, reported_at__lte=F("due_at"))),
-            late=Count("pk", filter=Q(reported_at__gt=F("due_at"))),
-            missing=Count("pk", filter=Q(reported_at__isnull=True)),
-            incomplete=Count("pk", filter=stats.incomplete_q()),
-        )
+        .annotate(**stats.counts())
         .order_by("from_place__code")
     )
     out = []

@@ -228,3 +228,20 @@ def test_misreport_finding(record, region, make_user):
             actor=duty, incident=incident, kind="false", responsible_unit="x", description="y"
         )
     assert MisReport.objects.count() == 1
+
+
+def test_report_stats_at_the_due_time_exactly_pending_not_missing(record, region, city_duty):
+    """The statistics follow rules.is_missing: not made at 2:00:00 is still pending; 2:00:01 is 漏报."""
+    from yingji.reporting.views import supervision_rows
+
+    with time_machine.travel(T0, tick=False):
+        (report,) = required(record(occurred_at=T0 - H / 2, received_at=T0).incident)
+    due = report.due_at
+    assert due == T0 + 2 * H
+    empty = {"due": 0, "on_time": 0, "late": 0, "missing": 0, "incomplete": 0}
+    assert stats.report_stats(region["county0"], T0.date(), now=due) == empty
+    assert supervision_rows(city_duty, T0.date(), now=due) == []
+    after = stats.report_stats(region["county0"], T0.date(), now=due + S)
+    assert after == {**empty, "due": 1, "missing": 1}
+    (row,) = supervision_rows(city_duty, T0.date(), now=due + S)
+    assert (row["due"], row["missing"], row["missing_rate"]) == (1, 1, 100.0)
