@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji.accounts.models import Person
 from yingji.deadlines.calendar import WorkingCalendar, tz
 from yingji.deadlines.choices import DayKind
 from yingji.duty import conf
@@ -350,6 +351,8 @@ def request_swap(shift, from_person, to_person, reason: str, *, actor, counter_s
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
     check_object(actor, "add", swap)
+    if not Person.objects.visible_to(actor).filter(pk=to_person.pk).exists():
+        refuse(_("替班人员不在您的管辖范围内。"), "person_out_of_scope", "to_person")
     if not swap.reason:
         refuse(_("请填写换班理由。"), "reason_required", "reason")
     _check_swap(swap, timezone.now())

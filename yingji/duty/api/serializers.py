@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yingji.accounts.models import Person
 from yingji.duty.models import (
     DutyRoom,
     Handover,
@@ -117,15 +118,13 @@ class SwapRequestSerializer(ScopedSerializer):
 
 
 class SwapCreateSerializer(serializers.Serializer):
-    """A swap request: ``shift`` and ``counter_shift`` are checked for scope by the service (403)."""
+    """A swap request. The shift anchors the request's scope: outside it the service answers 403
+    ``out_of_scope`` (like every create outside scope); a ``to_person`` outside the caller's scope
+    is refused by the service (400 ``person_out_of_scope``)."""
 
     shift = serializers.PrimaryKeyRelatedField(queryset=Shift.objects.select_related("room__place"))
-    from_person = serializers.PrimaryKeyRelatedField(
-        queryset=ShiftMember._meta.get_field("person").related_model.objects.all()
-    )
-    to_person = serializers.PrimaryKeyRelatedField(
-        queryset=ShiftMember._meta.get_field("person").related_model.objects.all()
-    )
+    from_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    to_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     counter_shift = serializers.PrimaryKeyRelatedField(
         queryset=Shift.objects.all(), required=False, allow_null=True
     )
