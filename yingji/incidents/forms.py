@@ -127,7 +127,10 @@ class NotifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         chain = incident.place.path.strip("/").split("/")
         ancestors = ["/".join(chain[: i + 1]) + "/" for i in range(len(chain))]
-        # the incident's town (or the place itself above town level) with its villages, and its ancestors
+        # the incident's place and its ancestors, and the places one level below the incident's town
+        # (its villages) or below the incident's own place above town level. Only one level down, so
+        # that an incident recorded at a county or the city offers its towns or districts, not the
+        # hundreds or thousands of villages beneath them.
         local = (
             incident.place.parent
             if incident.place.level == "village" and incident.place.parent_id
@@ -135,7 +138,7 @@ class NotifyForm(forms.Form):
         )
         self.fields["places"].queryset = (
             Place.objects.visible_to(user)
-            .filter(Q(path__in=ancestors) | Q(path__startswith=local.path))
+            .filter(Q(path__in=ancestors) | Q(pk=local.pk) | Q(parent_id=local.pk))
             .defer("boundary")
             .order_by("path")
         )

@@ -267,3 +267,20 @@ def test_notify_from_the_page_offers_and_reaches_the_departments_around_the_inci
         follow=True,
     )
     assert "部门" in response.content.decode() and not Message.objects.filter(subject="越权").exists()
+
+
+def test_notify_form_offers_places_one_level_below_the_incident_only(officer, make_incident, region):
+    """An incident recorded at a county must not offer every village of it (thousands in a city)."""
+    from yingji.incidents.forms import NotifyForm
+
+    def offered(incident):
+        return set(NotifyForm(incident=incident, user=officer).fields["places"].queryset)
+
+    at_village = make_incident(place=region["village000"])
+    assert offered(at_village) == {
+        region[k] for k in ("city", "county0", "town00", "village000", "village001")
+    }
+    at_county = make_incident(place=region["county0"])
+    assert offered(at_county) == {region[k] for k in ("city", "county0", "town00", "town01")}
+    at_city = make_incident(place=region["city"])
+    assert offered(at_city) == {region[k] for k in ("city", "county0", "county1")}
