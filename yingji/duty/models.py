@@ -72,9 +72,20 @@ class DutyRoom(BaseModel):
         ordering = ["place__code", "department_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["place"], condition=Q(department__isnull=True), name="duty_one_own_room_per_place"
+                fields=["place"],
+                condition=Q(department__isnull=True),
+                name="duty_one_own_room_per_place",
+                violation_error_code="room_exists",
+                violation_error_message=_(
+                    "该地区已有本级值班室：每个地区只设一个本级值班室，部门值班室请选择所属部门。"
+                ),
             ),
-            models.UniqueConstraint(fields=["place", "department"], name="duty_one_room_per_department"),
+            models.UniqueConstraint(
+                fields=["place", "department"],
+                name="duty_one_room_per_department",
+                violation_error_code="room_exists",
+                violation_error_message=_("该部门已有值班室：每个部门只设一个值班室。"),
+            ),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from yingji.deadlines.calendar import tz
 from yingji.duty import services
 from yingji.duty.models import Shift, SwapRequest
 from yingji.duty.tests.scope_specs import person
+from yingji.framework.roles import Role
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 10, 10, 0, tzinfo=tz())
@@ -55,3 +56,24 @@ def test_swap_service_refuses_a_person_outside_scope(rooms, people, region, town
         services.request_swap(mine, people["甲"], stranger, "培训", actor=town_duty)
     assert err.value.error_dict["to_person"][0].code == "person_out_of_scope"
     assert services.request_swap(mine, people["甲"], people["乙"], "培训", actor=town_duty).pk
+
+
+def test_a_second_room_for_a_place_or_department_is_a_clear_400(
+    rooms, region, make_user, make_department, api, client
+):
+    manager = make_user(Role.BUREAU_OFFICER, place=region["city"])
+    response = api(manager).post(
+        "/api/v1/duty/rooms/", {"name": "第二个值班室", "place": region["county0"].code}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]["fields"]["non_field_errors"][0]
+    assert error["code"] == "room_exists" and "已有本级值班室" in error["message"]
+    water = make_department(place=region["county0"], name="水利局")
+    body = {"name": "水利局值班室", "place": region["county0"].code, "department": water.pk}
+    assert api(manager).post("/api/v1/duty/rooms/", body, format="json").status_code == 201
+    again = api(manager).post("/api/v1/duty/rooms/", body, format="json")
+    assert again.status_code == 400
+    assert again.json()["error"]["fields"]["non_field_errors"][0]["code"] == "room_exists"
+    client.force_login(manager)
+    page = client.post("/duty/dutyrooms/add/", {"name": "又一个", "place": region["county0"].pk})
+    assert page.status_code == 200 and "已有本级值班室" in page.content.decode()
