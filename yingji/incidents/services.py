@@ -143,10 +143,24 @@ def _after_grade_change(incident, old_grade, actor):
         )
 
 
+#: Clock skew allowed between a duty officer's device and the server when checking "not in the future".
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+
+
+def _check_not_in_future(incident) -> None:
+    """Information cannot have been received later than now (and so, occurred later either)."""
+    if incident.received_at and incident.received_at > timezone.now() + FUTURE_TOLERANCE:
+        raise field_error("received_at", _("接报时间不能晚于当前时间。"), "received_in_future")
+    if incident.occurred_at and incident.occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        raise field_error("occurred_at", _("发生时间不能晚于当前时间。"), "occurred_in_future")
+
+
 @transaction.atomic
 def save_incident(incident: Incident, *, actor) -> Incident:
     """The object type's save (edit page, API): new incidents go through :func:`create_incident`;
-    an edit re-derives the category and the 493号令 grade and writes GRADE/CASUALTIES entries."""
+    an edit re-derives the category and the 493号令 grade and writes GRADE/CASUALTIES entries.
+    Times later than now are refused here, where a person types them."""
+    _check_not_in_future(incident)
     if incident._state.adding:
         fields = {
             f.name: getattr(incident, f.name)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from yingji.framework.roles import Role
 from yingji.incidents import services
@@ -284,3 +285,32 @@ def test_notify_form_offers_places_one_level_below_the_incident_only(officer, ma
     assert offered(at_county) == {region[k] for k in ("city", "county0", "town00", "town01")}
     at_city = make_incident(place=region["city"])
     assert offered(at_city) == {region[k] for k in ("city", "county0", "county1")}
+
+
+def test_times_in_the_future_are_refused_on_the_api_and_the_form(api, client, officer, region):
+    from yingji.incidents.models import Incident
+
+    body = {
+        "title": "未来的事故",
+        "event_type": "fire",
+        "place": region["village000"].code,
+        "occurred_at": "2099-01-01T08:00:00+08:00",
+        "received_at": "2099-01-01T09:00:00+08:00",
+    }
+    response = api(officer).post("/api/v1/incidents/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["received_at"][0]["code"] == "received_in_future"
+    client.force_login(officer)
+    page = client.post(
+        "/incidents/incidents/add/",
+        {
+            **body,
+            "place": region["village000"].pk,
+            "occurred_at": "2099-01-01T08:00",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "grade": "ordinary",
+            **dict.fromkeys(services.COUNT_FIELDS, "0"),
+        },
+    )
+    assert page.status_code == 200 and "发生时间不能晚于当前时间" in page.content.decode()
+    assert not Incident.objects.exists()
