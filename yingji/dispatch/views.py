@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yingji.dispatch import services, situation, workflow
-from yingji.dispatch.choices import AssigneeKind, TaskAction
-from yingji.dispatch.forms import IssueForm, TaskForm
+from yingji.dispatch.choices import TaskAction
+from yingji.dispatch.forms import ASSIGNEE_FIELDS, IssueForm, TaskForm, parse_pk
 from yingji.dispatch.models import Task
 from yingji.dispatch.panels import tasks_for
 from yingji.framework.access import AccessDenied, can
@@ -144,34 +144,34 @@ class TaskDispatchView(ObjectTypeMixin, View):
     template_name = "dispatch/task_form.html"
 
     def _initial(self, request):
+        """The form's initial values from the query string: the links of the incident page (``incident``,
+        ``team`` …) and the page's own reload when the incident is picked (every field). Ids that are not
+        numbers are dropped, never passed to a query."""
         from yingji.resources.models import Team
 
-        initial = {
-            k: v for k, v in request.GET.items() if k in ("incident", "team", "assignee_department", "person")
-        }
+        initial = {k: v for k, v in request.GET.items() if k in TaskForm.base_fields and v != ""}
+        for name in ("incident", "team", "assignee_department", "person"):
+            if name in initial and parse_pk(initial[name]) is None:
+                initial.pop(name)
+        if "assignee_kind" not in initial:
+            for kind, name in ASSIGNEE_FIELDS.items():
+                if name in initial:
+                    initial["assignee_kind"] = kind
+                    break
         if "team" in initial:
-            initial["assignee_kind"] = AssigneeKind.TEAM
-            team = Team.objects.visible_to(request.user).filter(pk=str(initial["team"])[:12]).first()
+            team = Team.objects.visible_to(request.user).filter(pk=parse_pk(initial["team"])).first()
             if team is not None and team.headcount:
                 initial.setdefault("headcount_sent", team.headcount)
             if team is not None:
                 initial.setdefault("title", _("%(team)s赶赴现场救援") % {"team": team.name})
-        elif "assignee_department" in initial:
-            initial["assignee_kind"] = AssigneeKind.DEPARTMENT
-        elif "person" in initial:
-            initial["assignee_kind"] = AssigneeKind.PERSON
         return initial
 
     def _render(self, request, form, status=200):
-        incident = form.fields["incident"].queryset.filter(pk=_int(form["incident"].value())).first()
-        context = self.base_context(form=form, incident=incident, next=_safe_next(request, ""))
+        context = self.base_context(form=form, incident=form.incident, next=_safe_next(request, ""))
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
-        initial = self._initial(request)
-        if initial.get("incident") is not None and not str(initial["incident"]).isdigit():
-            initial.pop("incident")
-        form = TaskForm(initial=initial, user=request.user)
+        form = TaskForm(initial=self._initial(request), user=request.user)
         return self._render(request, form)
 
     def post(self, request):
@@ -193,13 +193,6 @@ class TaskDispatchView(ObjectTypeMixin, View):
                     )
                 return htmx_redirect(request, _safe_next(request, task.get_absolute_url()))
         return self._render(request, form)
-
-
-def _int(value):
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _incident_or_404(user, pk):
