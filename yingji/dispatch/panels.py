@@ -19,10 +19,13 @@ def tasks_for(incident, user) -> dict:
         rows = (
             Task.objects.visible_to(user)
             .filter(incident=incident)
-            .select_related("team", "assignee_department", "person", "incident")
+            .select_related("team", "assignee_department", "person")
             .order_by("-dispatched_at", "-pk")
         )
-        tasks = [{"task": t, "actions": allowed_actions(user, t)} for t in rows]
+        tasks = []
+        for t in rows:
+            t.incident = incident  # with its place: the rights of each task read it (no query per task)
+            tasks.append({"task": t, "actions": allowed_actions(user, t)})
     supplies = list(
         IncidentSupply.objects.visible_to(user)
         .filter(incident=incident)

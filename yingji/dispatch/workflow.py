@@ -59,6 +59,8 @@ ASSIGNEE_STEPS = (
 TEAM_STEPS = (TaskAction.DEPART, TaskAction.ARRIVE)
 #: a reported time (出发/到达) may lie this far in the future (clock skew of a phone), no further
 CLOCK_SLACK = dt.timedelta(minutes=5)
+#: people or vehicles a team reports sent: more is a typing error (and would overflow the column)
+MAX_COUNT = 100_000
 
 
 class TaskError(Exception):
@@ -242,14 +244,16 @@ def report_progress(task: Task, *, actor, percent=None, note: str = "") -> Task:
 
 
 def _count(value, field):
+    """People or vehicles sent: None when not given; an integer 0 … :data:`MAX_COUNT` otherwise."""
     if value in ("", None):
         return None
+    message = _("人数和车辆数须为 0 到 %(max)s 之间的整数。") % {"max": MAX_COUNT}
     try:
         value = int(value)
     except (TypeError, ValueError):
-        raise TaskError(_("人数和车辆数须为不小于 0 的整数。"), "invalid_count", field) from None
-    if value < 0:
-        raise TaskError(_("人数和车辆数须为不小于 0 的整数。"), "invalid_count", field)
+        raise TaskError(message, "invalid_count", field) from None
+    if not 0 <= value <= MAX_COUNT:
+        raise TaskError(message, "invalid_count", field)
     return value
 
 

@@ -224,3 +224,29 @@ def test_issue_page_success_and_refusal(client, incident, stocked, make_user, re
 def test_duty_officer_without_materials_rights_is_told(client, duty, incident):
     client.force_login(duty)
     assert client.get(f"/dispatch/incidents/{incident.pk}/materials/").status_code == 403
+
+
+def test_api_refuses_an_absurd_force_count(api, dispatch, dept_user):
+    task = dispatch()
+    client = api(dept_user)
+    client.post(f"/api/v1/dispatch/tasks/{task.pk}/acknowledge/", {}, format="json")
+    response = client.post(f"/api/v1/dispatch/tasks/{task.pk}/depart/", {"headcount": 10**12}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_count"
+    task.refresh_from_db()
+    assert task.departed_at is None and task.headcount_sent is None
+
+
+def test_incident_task_panel_queries_do_not_grow_with_tasks(client, dispatch, duty, incident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(duty)
+    url = f"/dispatch/incidents/{incident.pk}/tasks/"
+    dispatch()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(6):
+        dispatch()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
