@@ -55,8 +55,20 @@ class Document:
         return f"{self.title}_{self.start:%Y%m%d}"
 
 
+#: the years a brief may cover (a date far outside would leave the calendar when the period is built)
+YEARS = (1900, 2100)
+
+
 def default_day() -> dt.date:
     return timezone.localdate()
+
+
+def parse_day(value: str | None) -> dt.date:
+    """The date of ``?date=YYYY-MM-DD``; ValueError when malformed or outside :data:`YEARS`."""
+    day = dt.date.fromisoformat(value or "")
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(value)
+    return day
 
 
 def period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:

@@ -255,6 +255,30 @@ def _check_uploads(attachments) -> list[tuple]:
     return checked
 
 
+#: the earliest year a time of occurrence, receipt or report may have (earlier ones are typing errors,
+#: and years near 1 leave the calendar when converted to UTC)
+EARLIEST_YEAR = 1900
+#: clock skew tolerated for times said to be "now" (receipt, report)
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _check_times(received_at, occurred_at, now) -> None:
+    if received_at.year < EARLIEST_YEAR:
+        raise field_error("received_at", _("接报时间超出有效范围。"), "out_of_range")
+    if received_at > now + CLOCK_SKEW:
+        raise field_error("received_at", _("接报时间不能晚于当前时间。"), "received_in_future")
+    if occurred_at is not None and occurred_at.year < EARLIEST_YEAR:
+        raise field_error("occurred_at", _("发生时间超出有效范围。"), "out_of_range")
+
+
+def _check_coordinates(longitude, latitude) -> None:
+    """WGS84 bounds, both or neither (as the incident's command post, incidents.services)."""
+    if (longitude is None) != (latitude is None):
+        raise field_error("latitude", _("经度和纬度须同时填写。"), "coordinates_required")
+    if longitude is not None and not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
+        raise field_error("longitude", _("经纬度超出范围（WGS84）。"), "invalid_coordinates")
+
+
 def _default_title(info: IncomingInfo) -> str:
     return f"{info.place.name}{info.get_event_type_display()}"
 
@@ -267,7 +291,11 @@ def record_incoming(*, actor, incident: Incident | None = None, attachments=(), 
     ``fields`` are IncomingInfo fields (``source``, ``place``, ``event_type``, ``occurred_at``,
     ``deaths`` …). Starts or refreshes the incident's reporting chain. Raises ValidationError for bad
     input and AccessDenied outside the actor's scope; nothing is written then."""
-    fields.setdefault("received_at", timezone.now())
+    now = timezone.now()
+    if fields.get("received_at") is None:
+        fields["received_at"] = now
+    _check_times(fields["received_at"], fields.get("occurred_at"), now)
+    _check_coordinates(fields.get("longitude"), fields.get("latitude"))
     info = IncomingInfo(**fields)
     if getattr(actor, "pk", None) is not None:
         info.received_by = actor
@@ -410,7 +438,7 @@ def make_report(
     (the chain extends when the grade rises)."""
     now = timezone.now()
     reported_at = reported_at or now
-    if reported_at > now + dt.timedelta(minutes=5):
+    if reported_at > now + CLOCK_SKEW:
         raise field_error("reported_at", _("报送时间不能晚于当前时间。"), "reported_in_future")
     if report is not None:
         report = (
@@ -462,6 +490,8 @@ def make_report(
                 external_recipient=external_recipient or external,
                 from_department=from_department,
             )
+    if reported_at < incident.occurred_at:
+        raise field_error("reported_at", _("报送时间不能早于事件发生时间。"), "reported_before_occurred")
     if external_recipient and report.to_place_id is None:
         report.external_recipient = external_recipient[:100]
     if not _may_send(actor, report.from_place, report.from_department):

@@ -155,8 +155,9 @@ def report_add(request):
 
 
 def _month(value: str | None) -> dt.date:
+    """The month of ``?month=YYYY-MM`` (its first day); this month when missing, malformed or out of range."""
     try:
-        return dt.date.fromisoformat(f"{value}-01") if value else timezone.localdate().replace(day=1)
+        return documents.parse_day(f"{value}-01") if value else timezone.localdate().replace(day=1)
     except ValueError:
         return timezone.localdate().replace(day=1)
 
@@ -214,7 +215,7 @@ def documents_page(request):
     _require(request.user, "view", Incident)
     kind = request.GET.get("kind") if request.GET.get("kind") in documents.KINDS else "daily"
     try:
-        day = dt.date.fromisoformat(request.GET.get("date") or "")
+        day = documents.parse_day(request.GET.get("date"))
     except ValueError:
         day = documents.default_day()
     doc = documents.build(kind, day, request.user)

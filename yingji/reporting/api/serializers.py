@@ -1,3 +1,5 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from yingji.framework.api import PlaceCodeField, ScopedSerializer
@@ -7,11 +9,28 @@ from yingji.reporting.choices import RecipientLevel, ReportKind
 from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
 
 _STAMPS = ["created", "updated"]
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's field, but a naive time near year 1 (``0001-01-01T00:00``) is a 400, not a 500: DRF's
+    check for times that do not exist in the zone converts it to UTC, leaving the calendar."""
+
+    default_error_messages = {"overflow": _("日期时间超出有效范围。")}
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+_FIELD_MAPPING = {**ScopedSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 _COUNTS = ["deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan"]
 _CONTENT = ["unit_overview", "time_place_scene", "course", "measures", "other"]
 
 
 class IncomingInfoSerializer(ScopedSerializer):
+    serializer_field_mapping = _FIELD_MAPPING
     place = PlaceCodeField(help_text="发生地的12位区划代码")
     incident = serializers.PrimaryKeyRelatedField(
         queryset=Incident.objects.all(), required=False, allow_null=True, help_text="关联已有事件（留空新建）"
@@ -99,7 +118,7 @@ class MakeReportSerializer(serializers.Serializer):
     external_recipient = serializers.CharField(required=False, allow_blank=True, max_length=100)
     copies = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True, required=False)
     copy_note = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    reported_at = serializers.DateTimeField(required=False)
+    reported_at = DateTimeField(required=False)
     unit_overview = serializers.CharField(required=False, allow_blank=True)
     time_place_scene = serializers.CharField(required=False, allow_blank=True)
     course = serializers.CharField(required=False, allow_blank=True)
@@ -113,6 +132,8 @@ class MakeReportSerializer(serializers.Serializer):
 
 
 class MisReportSerializer(ScopedSerializer):
+    serializer_field_mapping = _FIELD_MAPPING
+
     class Meta:
         model = MisReport
         fields = [

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -131,12 +129,14 @@ class DocumentView(APIView):
         if not can(request.user, "view", Incident):
             raise AccessDenied(_("您的角色没有此功能的权限。"), code="permission_denied")
         try:
-            day = dt.date.fromisoformat(request.query_params.get("date") or "")
+            day = documents.parse_day(request.query_params.get("date"))
         except ValueError:
             if request.query_params.get("date"):
-                return Response(
-                    {"error": {"code": "bad_date", "message": _("日期格式应为 YYYY-MM-DD。")}}, status=400
-                )
+                message = _("日期格式应为 YYYY-MM-DD，年份在%(a)d至%(b)d之间。") % {
+                    "a": documents.YEARS[0],
+                    "b": documents.YEARS[1],
+                }
+                return Response({"error": {"code": "bad_date", "message": message}}, status=400)
             day = documents.default_day()
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "docx", "pdf"):

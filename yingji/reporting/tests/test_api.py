@@ -133,3 +133,53 @@ def test_documents_api(api, record, county_duty):
     assert client.get("/api/v1/reporting/documents/daily/", {"date": "2026-13-01"}).status_code == 400
     assert client.get("/api/v1/reporting/documents/yearly/").status_code == 404
     assert client.get("/api/v1/reporting/documents/daily/", {"format": "xls"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "extra, field, code",
+    [
+        ({"occurred_at": "0001-01-01T00:00"}, "occurred_at", "overflow"),
+        ({"occurred_at": "1000-01-01T00:00"}, "occurred_at", "out_of_range"),
+        ({"received_at": "9999-12-31T23:59"}, "received_at", "received_in_future"),
+        (
+            {"received_at": "1000-01-02T00:00", "occurred_at": "1000-01-01T00:00"},
+            "received_at",
+            "out_of_range",
+        ),
+        ({"longitude": 500, "latitude": 32}, "longitude", "invalid_coordinates"),
+        ({"longitude": 120.9}, "latitude", "coordinates_required"),
+    ],
+)
+def test_incoming_times_and_coordinates_out_of_range_are_400(api, county_duty, region, extra, field, code):
+    body = {"event_type": "fire", "place": region["village000"].code, "occurred_at": "2026-01-01T00:00"}
+    response = api(county_duty).post("/api/v1/reporting/incoming/", {**body, **extra}, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]["fields"][field][0]
+    assert error["code"] == code and any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
+    assert not IncomingInfo.objects.exists() and not Incident.objects.exists()
+
+
+def test_report_before_the_incident_happened_is_400(api, record, county_duty, region):
+    incident = record().incident
+    report = UpwardReport.objects.get(incident=incident)
+    client = api(county_duty)
+    early = (incident.occurred_at - dt.timedelta(days=1)).isoformat()
+    body = {"incident": incident.pk, "kind": "final", "from_place": region["county0"].code}
+    for url, data in (
+        ("/api/v1/reporting/reports/", {**body, "recipient_level": "city", "reported_at": early}),
+        (f"/api/v1/reporting/reports/{report.pk}/submit/", {"reported_at": early}),
+    ):
+        response = client.post(url, data, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json()["error"]["fields"]["reported_at"][0]["code"] == "reported_before_occurred"
+    report.refresh_from_db()
+    assert report.reported_at is None and UpwardReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_documents_api_dates_off_the_calendar_are_400(api, county_duty, date):
+    for kind in ("daily", "weekly", "monthly"):
+        response = api(county_duty).get(
+            f"/api/v1/reporting/documents/{kind}/", {"date": date, "format": "pdf"}
+        )
+        assert response.status_code == 400 and response.json()["error"]["code"] == "bad_date"

@@ -195,3 +195,44 @@ def test_casualties_updated_on_the_incident_page_extend_the_chain_at_once(record
     update_casualties(incident, actor=county_duty, deaths=3)
     levels = set(UpwardReport.objects.filter(incident=incident).values_list("recipient_level", flat=True))
     assert levels == {"city", "province"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reporting/documents/?kind=weekly&date=9999-12-31",
+        "/reporting/documents/?kind=monthly&date=0001-01-01",
+        "/reporting/supervision/?month=9999-12",
+        "/reporting/supervision/?month=0001-01",
+    ],
+)
+def test_pages_with_dates_off_the_calendar_fall_back_to_today(client, county_duty, url):
+    client.force_login(county_duty)
+    response = client.get(url)
+    assert response.status_code == 200
+    today = dt.datetime.now(TZ).date()
+    shown = response.context["day"] if "documents" in url else response.context["month"]
+    assert (shown.year, shown.month) == (today.year, today.month)
+
+
+def test_incoming_form_time_off_the_calendar_is_a_field_error(client, county_duty, region):
+    client.force_login(county_duty)
+    now = dt.datetime.now(TZ)
+    response = client.post(
+        reverse("reporting:incominginfo_add"),
+        {
+            "source": "phone",
+            "received_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "event_type": "fire",
+            "place": region["village000"].pk,
+            "occurred_at": "0001-01-01T00:00",
+            "deaths": 0,
+            "missing": 0,
+            "serious_injuries": 0,
+            "minor_injuries": 0,
+            "direct_loss_wan": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "发生时间超出有效范围" in str(response.context["form"].errors["occurred_at"])
+    assert not Incident.objects.exists()
