@@ -160,7 +160,7 @@ class DutyConfig(AppConfig):
                 viewset=v.HandoverViewSet,
                 api_prefix="duty/handovers",
                 detail_fields=("room", "from_shift", "to_shift", "handed_at", "handed_by", "summary"),
-                list_select_related=("room", "from_shift", "handed_by"),
+                list_select_related=("room", "from_shift__room", "handed_by"),
                 search_fields=("summary",),
                 **common,
             )

@@ -77,3 +77,70 @@ def test_a_second_room_for_a_place_or_department_is_a_clear_400(
     client.force_login(manager)
     page = client.post("/duty/dutyrooms/add/", {"name": "又一个", "place": region["county0"].pk})
     assert page.status_code == 200 and "已有本级值班室" in page.content.decode()
+
+
+def _fill(rooms, n):
+    """``n`` rooms with ``n`` shifts each (handovers with items, swap requests) and ``n`` roll-calls."""
+    from yingji.duty.models import Handover, HandoverItem, RollCall
+
+    for room in [r for r in rooms.values() if r.parent_id][:n]:
+        staff = [person(room.place) for _ in range(3)]
+        for d in range(n):  # today's shift (on duty now) and the days before
+            shift = make_shift(room, dt.date(2026, 6, 10 - d), staff[:2])
+            shift.members.create(role="leader", person=staff[2])
+            handover = Handover.objects.create(room=room, from_shift=shift, summary="平稳")
+            HandoverItem.objects.create(room=room, handover=handover, text="跟踪水位")
+            SwapRequest.objects.create(shift=shift, from_person=staff[0], to_person=staff[1], reason="培训")
+        for i in range(n):
+            called = NOW - dt.timedelta(minutes=i)
+            RollCall.objects.create(
+                caller=room.parent, room=room, called_at=called, due_at=called + dt.timedelta(minutes=5)
+            )
+
+
+PAGES = (
+    "/duty/",
+    "/duty/handovers/",
+    "/duty/swaps/",
+    "/duty/shifts/",
+    "/duty/roll-calls/",
+    "/duty/roster/",
+    "/duty/evaluation/?month=2026-06",
+    "/api/v1/duty/now/",
+    "/api/v1/duty/handovers/",
+    "/api/v1/duty/shifts/",
+    "/api/v1/duty/roll-calls/",
+    "/api/v1/duty/evaluation/?month=2026-06",
+)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_lists_and_the_live_fragment_cost_the_same_for_few_and_many_rows(
+    rooms, region, make_user, client, api
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user(Role.BUREAU_OFFICER, place=region["city"])
+    client.force_login(user)
+    token_client = api(user)
+    token_client.get("/api/v1/duty/now/")  # creates the token
+
+    def counts():
+        out = {}
+        for url in (*PAGES, "live"):
+            with CaptureQueriesContext(connection) as ctx:
+                if url == "live":
+                    response = client.get("/duty/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="duty-live")
+                elif url.startswith("/api/"):
+                    response = token_client.get(url)
+                else:
+                    response = client.get(url)
+            assert response.status_code == 200, url
+            out[url] = len(ctx)
+        return out
+
+    _fill(rooms, 1)
+    few = counts()
+    _fill({k: v for k, v in rooms.items() if k != "county0"}, 5)
+    assert counts() == few
