@@ -116,3 +116,44 @@ def test_monthly_rows_from_roll_calls_and_reports(rooms, monkeypatch):
 def test_a_month_without_due_reports_leaves_the_report_part_out(rooms):
     rows = evaluation.monthly_rows([rooms["town00"]], 2026, 5, with_warnings=False)
     assert rows[0]["figures"].reports == {"due": 0, "on_time": 0, "late": 0, "missing": 0, "incomplete": 0}
+
+
+def test_warning_figures_of_all_rooms_in_one_query_match_answer_stats(region, django_assert_num_queries):
+    """The 叫应 rate beside the score: one query for every room, the same counts as the warnings
+    app's per-place ``answer_stats`` (a place counts its whole subtree)."""
+    from yingji.warnings.models_response import Acknowledgement
+    from yingji.warnings.response import answer_stats
+    from yingji.warnings.tests.test_response_support import make_warning
+
+    warning = make_warning(region)
+    called = dt.datetime(2026, 5, 3, 9, 0, tzinfo=tz())
+    for place, answered in (
+        ("village000", True),
+        ("village001", False),
+        ("town00", True),
+        ("town11", False),
+        ("county0", True),
+    ):
+        Acknowledgement.objects.create(
+            warning=warning,
+            place=region[place],
+            tier="village",
+            called_at=called,
+            due_at=called + dt.timedelta(minutes=10),
+            acknowledged_at=called + dt.timedelta(minutes=3) if answered else None,
+        )
+    Acknowledgement.objects.create(  # another month
+        warning=warning, place=region["town00"], tier="town", called_at=called.replace(month=6), due_at=called
+    )
+    places = [region[k] for k in ("city", "county0", "county1", "town00", "town01", "town11")]
+    with django_assert_num_queries(1):
+        figures = evaluation.warning_figures_by_place(places, 2026, 5)
+    for place in places:
+        expected = answer_stats(place, (2026, 5))
+        got = figures[place.pk]
+        assert (got["total"], got["answered"], got["answer_rate"]) == (
+            expected["total"],
+            expected["answered"],
+            expected["answer_rate"],
+        ), place.name
+    assert figures[region["town00"].pk]["total"] == 3 and figures[region["town01"].pk]["answer_rate"] is None
