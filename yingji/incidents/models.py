@@ -197,6 +197,11 @@ class ResponsePlan(BaseModel):
         return out
 
 
+#: A duty-table row's time limit is counted from the start of the response; a limit beyond 30 days
+#: is a typing error (and a due time that far away would overflow the date range).
+MAX_TIME_LIMIT_MINUTES = 30 * 24 * 60
+
+
 class PlanDuty(BaseModel):
     """One row of a plan's duty table: a role or a department, what it must do, and the time limit
     from the start of the response."""
@@ -245,6 +250,12 @@ class PlanDuty(BaseModel):
         if self.role == DutyRole.DEPARTMENT and not (self.department_id or self.department_kind):
             raise field_error(
                 "department", _("角色为“部门”时，请选择责任部门或部门类别。"), "department_required"
+            )
+        if self.time_limit_minutes is not None and self.time_limit_minutes > MAX_TIME_LIMIT_MINUTES:
+            raise field_error(
+                "time_limit_minutes",
+                _("时限不能超过%(n)s分钟（30天）。") % {"n": MAX_TIME_LIMIT_MINUTES},
+                "time_limit_too_long",
             )
 
 

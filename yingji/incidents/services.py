@@ -872,7 +872,9 @@ def save_plan_duty(duty: PlanDuty, *, actor) -> PlanDuty:
 
 @transaction.atomic
 def save_department_duty(duty: DepartmentDuty, *, actor) -> DepartmentDuty:
-    if duty.department_id and not duty.place_id:
+    """A named department's duties belong to the department's own place (whatever place was sent):
+    the scope check then asks whether the actor may act there, and the duties apply at that level."""
+    if duty.department_id:
         duty.place = duty.department.place
     duty.full_clean()
     check_object(actor, "add" if duty._state.adding else "change", duty)

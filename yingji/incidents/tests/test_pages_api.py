@@ -314,3 +314,33 @@ def test_times_in_the_future_are_refused_on_the_api_and_the_form(api, client, of
     )
     assert page.status_code == 200 and "发生时间不能晚于当前时间" in page.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_department_duty_belongs_to_the_departments_place(api, make_user, region, make_department):
+    """A town officer cannot hang duties of another county's department on the town (and so remind it)."""
+    from yingji.incidents.models import DepartmentDuty
+
+    far = make_department(place=region["county1"], name="通州区公安局")
+    near = make_department(place=region["county0"], name="崇川区公安局")
+    body = {"category": "accident", "duties": "警戒", "place": region["town00"].code}
+    town = api(make_user(Role.BUREAU_OFFICER, place=region["town00"]))
+    refused = town.post("/api/v1/incidents/department-duties/", {**body, "department": far.pk}, format="json")
+    assert refused.status_code == 403 and not DepartmentDuty.objects.exists()
+    city = api(make_user(Role.BUREAU_OFFICER, place=region["city"]))
+    made = city.post("/api/v1/incidents/department-duties/", {**body, "department": near.pk}, format="json")
+    assert made.status_code == 201 and made.json()["place"] == region["county0"].code
+
+
+def test_plan_duty_time_limit_is_bounded(api, make_user, region, make_plan, make_incident):
+    plan = make_plan()
+    client = api(make_user(Role.BUREAU_OFFICER, place=region["city"]))
+    body = {"plan": plan.pk, "role": "officer", "task": "续报"}
+    too_long = client.post(
+        "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 10**12}, format="json"
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["error"]["fields"]["time_limit_minutes"][0]["code"] == "time_limit_too_long"
+    month = client.post(
+        "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 30 * 24 * 60}, format="json"
+    )
+    assert month.status_code == 201
