@@ -172,7 +172,11 @@ def warning_figures_by_place(places, year: int, month: int) -> dict[int, dict]:
 
 
 def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) -> list[dict]:
-    """The ranked evaluation of ``rooms`` (already scoped) for one month."""
+    """The ranked evaluation of ``rooms`` (already scoped) for one month. A call still inside its
+    answer window (pending, ``due_at`` not passed) is not counted yet: it is neither answered nor
+    missed."""
+    from django.utils import timezone
+
     from yingji.duty import conf
     from yingji.duty.choices import RollCallStatus
     from yingji.duty.models import RollCall
@@ -181,9 +185,11 @@ def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) ->
     start, end = month_range(year, month)
     rooms = list(rooms)
     calls: dict[int, list] = {r.pk: [0, 0, []] for r in rooms}
-    for room_id, status, called, answered in RollCall.objects.filter(
-        room__in=[r.pk for r in rooms], called_at__gte=start, called_at__lt=end
-    ).values_list("room_id", "status", "called_at", "answered_at"):
+    for room_id, status, called, answered in (
+        RollCall.objects.filter(room__in=[r.pk for r in rooms], called_at__gte=start, called_at__lt=end)
+        .exclude(status=RollCallStatus.PENDING, due_at__gte=timezone.now())
+        .values_list("room_id", "status", "called_at", "answered_at")
+    ):
         entry = calls[room_id]
         entry[0] += 1
         if status == RollCallStatus.ANSWERED and answered is not None:

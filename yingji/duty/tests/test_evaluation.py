@@ -157,3 +157,24 @@ def test_warning_figures_of_all_rooms_in_one_query_match_answer_stats(region, dj
             expected["answer_rate"],
         ), place.name
     assert figures[region["town00"].pk]["total"] == 3 and figures[region["town01"].pk]["answer_rate"] is None
+
+
+def test_a_call_still_inside_its_window_is_not_counted_yet(rooms):
+    """The evaluation of the running month must not count a call the room may still answer as
+    unanswered; once its window has passed unanswered, it counts (as missed)."""
+    import time_machine
+
+    called = dt.datetime(2026, 5, 20, 10, 0, tzinfo=tz())
+    RollCall.objects.create(
+        caller=rooms["county0"],
+        room=rooms["town00"],
+        called_at=called,
+        due_at=called + dt.timedelta(minutes=5),
+    )
+    with time_machine.travel(called + dt.timedelta(minutes=5), tick=False):
+        row = evaluation.monthly_rows([rooms["town00"]], 2026, 5, with_warnings=False)[0]
+    assert row["figures"].calls == 0 and row["score"].total is None
+    with time_machine.travel(called + dt.timedelta(minutes=5, seconds=1), tick=False):
+        row = evaluation.monthly_rows([rooms["town00"]], 2026, 5, with_warnings=False)[0]
+    assert row["figures"].calls == 1 and row["figures"].answered == 0
+    assert row["score"].rollcall_rate == 0
