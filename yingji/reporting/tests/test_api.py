@@ -183,3 +183,37 @@ def test_documents_api_dates_off_the_calendar_are_400(api, county_duty, date):
             f"/api/v1/reporting/documents/{kind}/", {"date": date, "format": "pdf"}
         )
         assert response.status_code == 400 and response.json()["error"]["code"] == "bad_date"
+
+
+def test_report_list_queries_do_not_grow_with_the_rows(api, record, county_duty, region, make_department):
+    """The copies (抄送) of each report are prefetched: a list of 2 or of 12 costs the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yingji.reporting import services
+
+    bureau = make_department(place=region["county0"])
+    client = api(county_duty)
+
+    def add(n):
+        for _ in range(n):
+            services.make_report(
+                actor=county_duty,
+                incident=record().incident,
+                kind="continued",
+                from_place=region["county0"],
+                recipient_level="city",
+                copies=[bureau],
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/v1/reporting/reports/", {"page_size": 100}).json()
+        assert all(r["copies"] == [bureau.pk] for r in body["results"] if not r["required"])
+        return len(ctx), body["count"]
+
+    add(1)
+    few, few_rows = queries()
+    add(6)
+    many, many_rows = queries()
+    assert many_rows == few_rows + 12 and many == few
