@@ -365,10 +365,6 @@ def item_close(request, pk):
 class RollCallListView(ObjectListView):
     template_name = "duty/rollcall_list.html"
 
-    def get(self, request):
-        response = super().get(request)
-        return response
-
     def base_context(self, **extra):
         user = self.request.user
         context = super().base_context(**extra)
@@ -449,16 +445,8 @@ def evaluation_view(request):
     return render(
         request,
         "duty/evaluation.html",
-        {"rows": rows, "month": month, "reports_connected": _reports_connected()},
+        {"rows": rows, "month": month},
     )
-
-
-def _reports_connected() -> bool:
-    try:
-        from yingji.reporting import stats
-    except ImportError:
-        return False
-    return hasattr(stats, "report_stats")
 
 
 def _evaluation_xlsx(rows, month):
