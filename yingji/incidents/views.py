@@ -171,10 +171,21 @@ def incident_duties(request, pk):
     )
 
 
+def _form_error(form) -> ValidationError:
+    """A page form's errors as one refusal whose messages name their fields ("死亡：请输入整数。")."""
+    return ValidationError(
+        [
+            f"{form.fields[name].label}：{' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ],
+        code="invalid",
+    )
+
+
 def _act_level(request, incident):
     form = forms.LevelForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("请选择响应级别。"), code="invalid_level")
+        raise _form_error(form)
     services.set_response_level(
         incident, form.cleaned_data["level"], actor=request.user, note=form.cleaned_data["note"]
     )
@@ -182,8 +193,11 @@ def _act_level(request, incident):
 
 
 def _act_status(request, incident):
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
     services.change_status(
-        incident, request.POST.get("status", ""), actor=request.user, note=request.POST.get("note", "")
+        incident, form.cleaned_data["status"], actor=request.user, note=form.cleaned_data["note"]
     )
     return _("状态已更新。")
 
@@ -191,7 +205,7 @@ def _act_status(request, incident):
 def _act_casualties(request, incident):
     form = forms.CasualtiesForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(" ".join(e for errs in form.errors.values() for e in errs), code="invalid")
+        raise _form_error(form)
     services.update_casualties(incident, actor=request.user, **form.cleaned_data)
     return _("伤亡损失已更新。")
 
@@ -199,7 +213,7 @@ def _act_casualties(request, incident):
 def _act_command(request, incident):
     form = forms.CommandForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(" ".join(e for errs in form.errors.values() for e in errs), code="invalid")
+        raise _form_error(form)
     services.set_command(incident, actor=request.user, **form.cleaned_data)
     return _("现场指挥信息已更新。")
 
@@ -207,7 +221,7 @@ def _act_command(request, incident):
 def _act_note(request, incident):
     form = forms.NoteForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("请填写内容。"), code="required")
+        raise _form_error(form)
     services.add_note(
         incident, form.cleaned_data["text"], actor=request.user, decision=form.cleaned_data["decision"]
     )
@@ -217,10 +231,7 @@ def _act_note(request, incident):
 def _act_notify(request, incident):
     form = forms.NotifyForm(request.POST, incident=incident, user=request.user)
     if not form.is_valid():
-        raise ValidationError(
-            [f"{form.fields[name].label}：{' '.join(errors)}" for name, errors in form.errors.items()],
-            code="invalid",
-        )
+        raise _form_error(form)
     data = form.cleaned_data
     message = services.notify_incident(
         incident,
@@ -245,7 +256,7 @@ def _act_review(request, incident):
     review = IncidentReview.objects.filter(incident=incident).first()
     form = forms.ReviewForm(request.POST, instance=review)
     if not form.is_valid():
-        raise ValidationError(" ".join(e for errs in form.errors.values() for e in errs), code="invalid")
+        raise _form_error(form)
     services.save_review(incident, actor=request.user, **form.cleaned_data)
     return _("复盘评估已保存。")
 

@@ -344,3 +344,21 @@ def test_plan_duty_time_limit_is_bounded(api, make_user, region, make_plan, make
         "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 30 * 24 * 60}, format="json"
     )
     assert month.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("act", "data", "expected"),
+    [
+        ("status", {}, "状态：该字段是必填项。"),
+        ("status", {"status": "bogus"}, "状态：选择一个有效的选项"),
+        ("casualties", {"deaths": "abc"}, "死亡：输入整数。"),
+        ("level", {"level": "9"}, "响应级别：选择一个有效的选项"),
+        ("note", {"text": ""}, "内容：该字段是必填项。"),
+    ],
+)
+def test_page_action_refusals_name_the_field(client, officer, make_incident, act, data, expected):
+    incident = make_incident()
+    client.force_login(officer)
+    response = client.post(f"/incidents/incidents/{incident.pk}/act/{act}/", data, follow=True)
+    assert response.status_code == 200 and expected in response.content.decode()
+    assert incident.timeline.count() == 1  # only the creation: nothing was written
