@@ -35,6 +35,10 @@ def _error_text(exc) -> str:
     return " ".join(exc.messages)
 
 
+def _form_errors(form) -> str:
+    return " ".join(f"{form.fields[name].label}：{' '.join(errors)}" for name, errors in form.errors.items())
+
+
 def _back(request, default: str):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -285,10 +289,12 @@ def swap_decide(request, pk, decision):
     _require(user, "change", SwapRequest)
     swap = get_object_or_404(SwapRequest.objects.visible_to(user, "change"), pk=pk)
     form = forms.DecisionForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    if not form.is_valid():  # e.g. a note over 200 characters: say so instead of dropping it
+        messages.error(request, _form_errors(form))
+        return HttpResponseRedirect(swap.get_absolute_url())
     decide = services.approve_swap if decision == "approve" else services.reject_swap
     try:
-        decide(swap, actor=user, note=note)
+        decide(swap, actor=user, note=form.cleaned_data["note"])
     except (ValidationError, AccessDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -416,13 +422,15 @@ def rollcall_answer(request, pk):
     _require(user, "change", RollCall)
     call = get_object_or_404(RollCall.objects.visible_to(user, "change"), pk=pk)
     form = forms.AnswerForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
-    try:
-        services.answer_roll_call(call, actor=user, note=note)
-    except (ValidationError, AccessDenied) as exc:
-        messages.error(request, _error_text(exc))
+    if not form.is_valid():  # a note over 200 characters: say so instead of dropping it
+        messages.error(request, _form_errors(form))
     else:
-        messages.success(request, _("已应答点名。"))
+        try:
+            services.answer_roll_call(call, actor=user, note=form.cleaned_data["note"])
+        except (ValidationError, AccessDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("已应答点名。"))
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"

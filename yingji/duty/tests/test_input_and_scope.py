@@ -144,3 +144,29 @@ def test_lists_and_the_live_fragment_cost_the_same_for_few_and_many_rows(
     few = counts()
     _fill({k: v for k, v in rooms.items() if k != "county0"}, 5)
     assert counts() == few
+
+
+@time_machine.travel(NOW, tick=False)
+def test_over_long_notes_on_the_pages_are_refused_with_a_message(
+    rooms, people, town_duty, town_manager, client
+):
+    """A decision or answer note over 200 characters is not silently dropped: nothing is decided or
+    answered and the page says why."""
+    from yingji.duty.models import RollCall
+
+    shift = make_shift(rooms["town00"], dt.date(2026, 6, 12), [people["甲"]])
+    swap = services.request_swap(shift, people["甲"], people["乙"], "培训", actor=town_duty)
+    client.force_login(town_manager)
+    response = client.post(f"/duty/swaps/{swap.pk}/approve/", {"note": "同意" * 101}, follow=True)
+    swap.refresh_from_db()
+    assert swap.status == "pending" and "审批意见" in response.content.decode()
+    call = RollCall.objects.create(
+        caller=rooms["county0"], room=rooms["town00"], called_at=NOW, due_at=NOW + dt.timedelta(minutes=5)
+    )
+    client.force_login(town_duty)
+    response = client.post(f"/duty/roll-calls/{call.pk}/answer/", {"note": "在" * 201}, follow=True)
+    call.refresh_from_db()
+    assert call.status == "pending" and "应答情况" in response.content.decode()
+    client.post(f"/duty/roll-calls/{call.pk}/answer/", {"note": "在岗"})
+    call.refresh_from_db()
+    assert call.status == "answered" and call.answer_note == "在岗"
