@@ -281,7 +281,8 @@ def change_status(incident: Incident, status: str, *, actor, note: str = "") -> 
 # --- response level and 一图一表 ------------------------------------------------------------------
 
 
-def _place_chain_paths(place) -> list[str]:
+def place_chain_paths(place) -> list[str]:
+    """The paths of ``place`` and every place above it, root first ("a/", "a/b/", "a/b/c/")."""
     parts = place.path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -291,7 +292,7 @@ def plan_for(incident, level: str):
     those, the one made by the nearest place above (or at) the incident's place."""
     if not level:
         return None
-    paths = _place_chain_paths(incident.place)
+    paths = place_chain_paths(incident.place)
     candidates = list(
         ResponsePlan.objects.filter(active=True, level=level, place__path__in=paths)
         .filter(Q(event_type=incident.event_type) | Q(event_type="", category=incident.category))
@@ -501,7 +502,7 @@ def duties_for(incident, user=None):
     """Department duties for the incident's type (or its category) of the departments at the incident's
     place and above, nearest place first."""
     qs = DepartmentDuty.objects.all() if user is None else DepartmentDuty.objects.visible_to(user)
-    qs = qs.filter(place__path__in=_place_chain_paths(incident.place)).filter(
+    qs = qs.filter(place__path__in=place_chain_paths(incident.place)).filter(
         Q(event_type=incident.event_type) | Q(event_type="", category=incident.category)
     )
     return qs.select_related("place", "department").order_by("-place__path", "department__name", "pk")
@@ -643,7 +644,7 @@ def _departments_of_kind(kind, incident):
     """Departments of ``kind`` at the nearest place at or above the incident's place that has one."""
     from yingji.orgs.models import Department
 
-    paths = _place_chain_paths(incident.place)
+    paths = place_chain_paths(incident.place)
     found = list(Department.objects.filter(kind=kind, place__path__in=paths).select_related("place"))
     if not found:
         return []
@@ -658,7 +659,7 @@ def _on_duty(incident, role: str) -> list[dict]:
     from yingji.accounts.models import User
     from yingji.duty.services import shifts_now
 
-    paths = _place_chain_paths(incident.place)
+    paths = place_chain_paths(incident.place)
     for shift in sorted(
         shifts_now().filter(room__department__isnull=True, room__place__path__in=paths),
         key=lambda s: -len(s.room.place.path),
@@ -675,7 +676,7 @@ def _duty_officers(incident):
     from yingji.accounts.models import RoleAssignment
     from yingji.framework.roles import Role
 
-    paths = _place_chain_paths(incident.place)
+    paths = place_chain_paths(incident.place)
     rows = list(
         RoleAssignment.objects.filter(role=Role.DUTY_OFFICER, place__path__in=paths, user__is_active=True)
         .select_related("user", "place")
