@@ -509,9 +509,14 @@ def make_report(
     report.reported_at = reported_at
     report.reported_by = actor if getattr(actor, "pk", None) else None
     report.late = rules.is_late(report.due_at, reported_at)
+    copy_list = list(copies or ())
+    # 493号令 第十条: a level informs the departments of its own level (公安、人社、工会、检察院 …)
+    if report.from_department_id and report.from_department.place_id != report.from_place_id:
+        raise field_error("from_department", _("报送部门须为报送地区的部门。"), "department_not_of_place")
+    if any(d.place_id != report.from_place_id for d in copy_list):
+        raise field_error("copies", _("抄送部门须为报送地区的同级部门。"), "copies_not_same_level")
     report.full_clean(exclude=["incident", "from_place", "to_place", "from_department"])
     report.save()
-    copy_list = list(copies or ())
     if report.from_department_id:
         bureau = emergency_department(report.from_place)
         if bureau is not None and bureau not in copy_list:

@@ -217,3 +217,30 @@ def test_report_list_queries_do_not_grow_with_the_rows(api, record, county_duty,
     add(6)
     many, many_rows = queries()
     assert many_rows == few_rows + 12 and many == few
+
+
+def test_copies_and_department_must_be_of_the_sending_level(
+    api, record, region, make_department, admin_user_
+):
+    incident = record().incident
+    here = make_department(place=region["county0"])
+    elsewhere = make_department(place=region["county1"])
+    upper = make_department(place=region["city"])
+    client = api(admin_user_)
+    body = {
+        "incident": incident.pk,
+        "kind": "final",
+        "from_place": region["county0"].code,
+        "recipient_level": "city",
+    }
+    for extra, field, code in (
+        ({"copies": [elsewhere.pk]}, "copies", "copies_not_same_level"),
+        ({"copies": [here.pk, upper.pk]}, "copies", "copies_not_same_level"),
+        ({"from_department": elsewhere.pk}, "from_department", "department_not_of_place"),
+    ):
+        response = client.post("/api/v1/reporting/reports/", {**body, **extra}, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json()["error"]["fields"][field][0]["code"] == code
+    assert UpwardReport.objects.filter(required=False).count() == 0
+    made = client.post("/api/v1/reporting/reports/", {**body, "copies": [here.pk]}, format="json")
+    assert made.status_code == 201 and made.json()["copies"] == [here.pk]
