@@ -340,7 +340,7 @@ def _copy_plan(incident, plan, start) -> int:
 def set_response_level(incident: Incident, level: str, *, actor, note: str = "") -> Incident:
     """Start, change (``"1"``–``"4"``) or lift (``""``) the response. Starting records
     ``responded_at`` and moves a reported incident to responding; the applicable plan's duty rows
-    become the checklist (a level change adds the new level's rows and keeps ticked ones)."""
+    become the checklist (a level change adds the new level's rows and keeps the earlier ones)."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require(actor, incident)
     level = level or ""
