@@ -18,7 +18,13 @@ from yingji.dispatch.forms import ASSIGNEE_FIELDS, IssueForm, TaskForm, parse_pk
 from yingji.dispatch.models import Task
 from yingji.dispatch.panels import tasks_for
 from yingji.framework.access import AccessDenied, can
-from yingji.framework.views import ObjectDetailView, ObjectListView, ObjectTypeMixin, htmx_redirect
+from yingji.framework.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectTypeMixin,
+    htmx_redirect,
+)
 
 POLL_SECONDS = 5
 
@@ -50,6 +56,17 @@ class TaskDetailView(ObjectDetailView):
             # right is for answering)
             extra["can_change_object"] = obj.is_open and workflow.may_dispatch(self.request.user, obj)
         return super().base_context(**extra)
+
+
+class TaskEditView(ObjectEditView):
+    """修改任务: only the dispatcher side, and only open tasks (a department officer's change right is for
+    answering: the form would only refuse on saving)."""
+
+    def get_instance(self, pk):
+        task = super().get_instance(pk)
+        if not workflow.may_dispatch(self.request.user, task):
+            raise PermissionDenied(_("只有派发方（值班员、应急管理局干部）可以修改任务。"))
+        return task
 
 
 def panel_context(task: Task, user) -> dict:

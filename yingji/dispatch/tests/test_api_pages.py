@@ -250,3 +250,16 @@ def test_incident_task_panel_queries_do_not_grow_with_tasks(client, dispatch, du
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_only_the_dispatcher_side_opens_the_edit_page(client, dispatch, dept_user, duty):
+    task = dispatch()
+    client.force_login(dept_user)  # may answer the task, not edit it
+    assert client.get(f"/dispatch/tasks/{task.pk}/edit/").status_code == 403
+    assert client.post(f"/dispatch/tasks/{task.pk}/edit/", {"title": "改"}).status_code == 403
+    client.force_login(duty)
+    assert client.get(f"/dispatch/tasks/{task.pk}/edit/").status_code == 200
+    response = client.post(f"/dispatch/tasks/{task.pk}/edit/", {"title": "改"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.title == "改"
