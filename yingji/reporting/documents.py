@@ -99,9 +99,16 @@ def _fmt(value: dt.datetime | None) -> str:
 
 
 def figures(user, start, end) -> dict:
+    """Totals of the incidents the user may see that occurred in [start, end)."""
     incidents = Incident.objects.visible_to(user).filter(occurred_at__gte=start, occurred_at__lt=end)
-    totals = {"incidents": 0, "deaths": 0, "missing": 0, "injuries": 0, "loss": Decimal("0")}
-    for i in incidents.only("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan"):
+    return _totals(
+        incidents.only("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan")
+    )
+
+
+def _totals(incidents) -> dict:
+    totals = {"incidents": 0, "deaths": 0, "missing": 0, "injuries": 0, "loss": Decimal("0.00")}
+    for i in incidents:
         totals["incidents"] += 1
         totals["deaths"] += i.deaths
         totals["missing"] += i.missing
@@ -134,7 +141,7 @@ def build(kind: str, day: dt.date, user) -> Document:
         .select_related("place")
         .order_by("occurred_at", "pk")
     )
-    totals = figures(user, start, end)
+    totals = _totals(incidents)
     doc.figures = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in totals.items()}
 
     # 1. overview (and comparison with the previous period)

@@ -96,3 +96,28 @@ def test_documents_only_show_the_users_scope(day_data, make_user, region):
     doc = documents.build("daily", dt.date(2026, 6, 10), other)
     assert doc.figures["incidents"] == 0
     assert "某化工厂爆炸事故" not in str(documents.as_json(doc))
+
+
+def test_town_user_sees_only_its_town_in_every_document(record, make_user, region, city_duty, api):
+    """A town duty officer's brief holds its own town's incidents, timeline, incoming information and
+    reports — not another county's, not a sibling town's (the city's brief holds all three)."""
+    from yingji.framework.roles import Role
+
+    with time_machine.travel(T0, tick=False):
+        record(received_at=T0, title="本镇事故", deaths=1)
+        record(received_at=T0, title="他县事故", place=region["village100"], actor=city_duty, deaths=2)
+        record(received_at=T0, title="同县他镇事故", place=region["village010"], deaths=3)
+    town = make_user(Role.DUTY_OFFICER, place=region["town00"])
+    for kind in ("daily", "weekly", "monthly"):
+        doc = documents.build(kind, T0.date(), town)
+        text = str(documents.as_json(doc))
+        assert "本镇事故" in text and "他县事故" not in text and "同县他镇事故" not in text
+        assert (doc.figures["incidents"], doc.figures["deaths"]) == (1, 1)
+        incoming = next(s for s in doc.sections if s.heading.startswith("五"))
+        assert incoming.paragraphs == ["本期共接报信息1条。"]
+        city = documents.build(kind, T0.date(), city_duty)
+        assert (city.figures["incidents"], city.figures["deaths"]) == (3, 6)
+    with time_machine.travel(T0 + dt.timedelta(hours=3), tick=False):
+        body = api(town).get("/api/v1/reporting/documents/daily/", {"date": "2026-06-10"}).json()
+    assert body["figures"]["incidents"] == 1 and body["figures"]["reports"]["due"] == 1
+    assert "他县事故" not in str(body) and "同县他镇事故" not in str(body)
