@@ -42,20 +42,15 @@ def visible_incident(actor, incident):
     return incident
 
 
-def jurisdiction_paths(place) -> list[str]:
-    """The paths of ``place`` and of every place above it ("a/", "a/b/", "a/b/c/" for "a/b/c/")."""
-    parts = place.path.split("/")[:-1]
-    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
 def assignable_departments(actor, incident):
     """Departments a task may go to: those the actor may see, and those placed at the incident's place
     or one of its ancestors (the departments with jurisdiction there, e.g. a county bureau helping a
     town)."""
+    from yingji.incidents.services import place_chain_paths
     from yingji.orgs.models import Department
 
     visible = Department.objects.visible_to(actor).values("pk")
-    paths = jurisdiction_paths(incident.place)
+    paths = place_chain_paths(incident.place)
     return Department.objects.filter(Q(pk__in=visible) | Q(place__path__in=paths))
 
 
