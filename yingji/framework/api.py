@@ -2,6 +2,8 @@
 
 import copy
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from yingji.framework import registry
@@ -10,8 +12,26 @@ from yingji.framework.masking import keep_unchanged_masked, mask_dict
 from yingji.framework.services import delete_object, save_object
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's field, but a naive time near year 1 (``0001-01-01T00:00``) is a 400, not a 500: DRF's
+    check for times that do not exist in the zone converts it to UTC, leaving the calendar."""
+
+    default_error_messages = {"overflow": _("日期时间超出有效范围。")}
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class ScopedSerializer(serializers.ModelSerializer):
     """Writes go through the object type's save service; personal data is masked on the way out."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
     def get_fields(self):
         """Build the fields from the model once per class, then hand each serializer its own copies.
@@ -94,7 +114,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if self.action == "list" or not hasattr(serializer_class, "joined_relations"):
             # lists keep the object type's joins too: a serializer method may read them per row
             joined = getattr(serializer_class, "joined_relations", tuple)()
-            return otype.with_related(qs, dict.fromkeys((*otype.list_select_related, *joined)))
+            qs = otype.with_related(qs, dict.fromkeys((*otype.list_select_related, *joined)))
+            return qs.prefetch_related(*otype.list_prefetch_related) if self.action == "list" else qs
         return otype.with_related(qs, serializer_class.joined_relations())
 
     def filter_queryset(self, queryset):

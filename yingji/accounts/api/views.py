@@ -30,13 +30,11 @@ class UserViewSet(ScopedModelViewSet):
     ordering_fields = ["username", "last_login"]
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("person__place")
-            .prefetch_related(
-                Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("place"))
-            )
+        qs = super().get_queryset().select_related("person__place")
+        if self.action == "list":  # lists get the object type's prefetch from the framework
+            return qs
+        return qs.prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("place"))
         )
 
 

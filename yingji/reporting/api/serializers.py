@@ -1,8 +1,6 @@
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from yingji.framework.api import PlaceCodeField, ScopedSerializer
+from yingji.framework.api import DateTimeField, PlaceCodeField, ScopedSerializer
 from yingji.incidents.models import Incident
 from yingji.orgs.models import Department
 from yingji.reporting.choices import RecipientLevel, ReportKind
@@ -11,26 +9,11 @@ from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
 _STAMPS = ["created", "updated"]
 
 
-class DateTimeField(serializers.DateTimeField):
-    """DRF's field, but a naive time near year 1 (``0001-01-01T00:00``) is a 400, not a 500: DRF's
-    check for times that do not exist in the zone converts it to UTC, leaving the calendar."""
-
-    default_error_messages = {"overflow": _("日期时间超出有效范围。")}
-
-    def enforce_timezone(self, value):
-        try:
-            return super().enforce_timezone(value)
-        except OverflowError:
-            self.fail("overflow")
-
-
-_FIELD_MAPPING = {**ScopedSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 _COUNTS = ["deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan"]
 _CONTENT = ["unit_overview", "time_place_scene", "course", "measures", "other"]
 
 
 class IncomingInfoSerializer(ScopedSerializer):
-    serializer_field_mapping = _FIELD_MAPPING
     place = PlaceCodeField(help_text="发生地的12位区划代码")
     incident = serializers.PrimaryKeyRelatedField(
         queryset=Incident.objects.all(), required=False, allow_null=True, help_text="关联已有事件（留空新建）"
@@ -132,8 +115,6 @@ class MakeReportSerializer(serializers.Serializer):
 
 
 class MisReportSerializer(ScopedSerializer):
-    serializer_field_mapping = _FIELD_MAPPING
-
     class Meta:
         model = MisReport
         fields = [

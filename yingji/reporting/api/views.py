@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from yingji.framework.access import AccessDenied, can
 from yingji.framework.api import ScopedModelViewSet
 from yingji.framework.api_policy import RolePermission
 from yingji.incidents.models import Incident
-from yingji.orgs.models import Department
 from yingji.reporting import documents, services
 from yingji.reporting.api import serializers as s
 from yingji.reporting.filtersets import IncomingInfoFilterSet, MisReportFilterSet, UpwardReportFilterSet
@@ -71,10 +69,6 @@ class UpwardReportViewSet(ScopedModelViewSet):
     permission_classes = [UpwardReportPermission]
     http_method_names = ["get", "post", "head", "options"]
     ordering_fields = ["due_at", "reported_at"]
-
-    def get_queryset(self):
-        # the framework joins the serializer's relations but does not prefetch: the copies' ids
-        return super().get_queryset().prefetch_related(Prefetch("copies", Department.objects.only("pk")))
 
     def _make(self, request, report=None):
         body = s.MakeReportSerializer(data=request.data)
