@@ -509,6 +509,9 @@ def make_report(
     report.reported_at = reported_at
     report.reported_by = actor if getattr(actor, "pk", None) else None
     report.late = rules.is_late(report.due_at, reported_at)
+    if not report.late and report.missed:
+        # recorded after a check flagged it, but made by its due time (e.g. by phone): never missing
+        report.missed, report.missed_marked_at = False, None
     copy_list = list(copies or ())
     # 493号令 第十条: a level informs the departments of its own level (公安、人社、工会、检察院 …)
     if report.from_department_id and report.from_department.place_id != report.from_place_id:

@@ -107,6 +107,20 @@ def test_missing_report_flagged_by_the_periodic_check_and_kept_when_made(record,
     assert report.late and report.missed and report.state == "late"
 
 
+def test_a_report_recorded_after_the_check_but_made_in_time_was_never_missing(record, county_duty):
+    """Made by phone at 1:30 and entered at 5:00: on time, and the 漏报 flag of the 2:00:01 check goes."""
+    with time_machine.travel(T0, tick=False):
+        report = required(record(occurred_at=T0 - H / 2, received_at=T0).incident)[0]
+    services.check_reports(now=T0 + 2 * H + S)
+    report.refresh_from_db()
+    assert report.missed
+    with time_machine.travel(T0 + 5 * H, tick=False):
+        services.make_report(report, actor=county_duty, reported_at=T0 + H + H / 2)
+    report.refresh_from_db()
+    assert not report.late and not report.missed and report.missed_marked_at is None
+    assert report.state == "on_time"
+
+
 def test_department_report_is_copied_to_the_same_level_bureau(record, region, make_department, make_user):
     bureau = make_department(place=region["county0"], name="崇川区应急管理局", kind="emergency")
     housing = make_department(place=region["county0"], name="崇川区住建局", kind="industry")
