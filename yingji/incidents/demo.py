@@ -308,7 +308,7 @@ def _incidents(city, counts) -> None:
     """Four past incidents through the services (system actor), times shifted into the past."""
     from yingji.framework.access import SYSTEM
     from yingji.incidents import services
-    from yingji.incidents.models import Incident, TimelineEntry
+    from yingji.incidents.models import Incident, IncidentChecklistItem, TimelineEntry
     from yingji.places.models import Place
 
     villages = list(
@@ -423,6 +423,14 @@ def _incidents(city, counts) -> None:
         for i, entry in enumerate(entries):
             entry.at = min(start + i * step, now)
         TimelineEntry.objects.bulk_update(entries, ["at"])
+        if level:  # the checklist was made and ticked "now": move it to the response's real time
+            incident.refresh_from_db(fields=["responded_at"])
+            back = incident.responded_at - (start + step)
+            items = list(incident.checklist.all())
+            for item in items:
+                item.due_at = item.due_at - back if item.due_at else None
+                item.done_at = item.done_at - back if item.done_at else None
+            IncidentChecklistItem.objects.bulk_update(items, ["due_at", "done_at"])
         Incident.objects.filter(pk=incident.pk).update(
             responded_at=start + step if level else None,
             closed_at=(start + datetime.timedelta(days=3)) if "closed" in statuses else None,
