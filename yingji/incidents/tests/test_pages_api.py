@@ -336,10 +336,15 @@ def test_plan_duty_time_limit_is_bounded(api, make_user, region, make_plan, make
     client = api(make_user(Role.BUREAU_OFFICER, place=region["city"]))
     body = {"plan": plan.pk, "role": "officer", "task": "续报"}
     too_long = client.post(
-        "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 10**12}, format="json"
+        "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 30 * 24 * 60 + 1}, format="json"
     )
     assert too_long.status_code == 400
     assert too_long.json()["error"]["fields"]["time_limit_minutes"][0]["code"] == "time_limit_too_long"
+    # beyond the column's range (PostgreSQL integer) it is a 400 as well, never a 500
+    huge = client.post(
+        "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 10**12}, format="json"
+    )
+    assert huge.status_code == 400 and "time_limit_minutes" in huge.json()["error"]["fields"]
     month = client.post(
         "/api/v1/incidents/plan-duties/", {**body, "time_limit_minutes": 30 * 24 * 60}, format="json"
     )
