@@ -556,6 +556,10 @@ def mark_stabilised(incident: Incident, *, actor, at=None) -> ReportChain:
     at = at or timezone.now()
     if not any(_may_send(actor, p) for p in chain_places(incident.place).values() if p is not None):
         raise AccessDenied(_("您无权操作该事件的报送。"), code="out_of_scope")
+    if incident.category != Category.NATURAL:
+        raise ValidationError(_("只有自然灾害需要认定灾情稳定。"), code="not_natural_disaster")
+    if at > timezone.now() + CLOCK_SKEW or at < incident.occurred_at:
+        raise field_error("at", _("灾情稳定时间须在灾害发生之后、当前时间之前。"), "stabilised_out_of_range")
     chain = ensure_chain(incident)
     if chain.stabilised_at is None:
         chain.stabilised_at = at

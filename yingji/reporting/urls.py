@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/submit/", views.report_submit, name="upwardreport_submit"),
     path("supervision/", views.supervision, name="supervision"),
+    path("incidents/<int:pk>/stabilise/", views.incident_stabilise, name="incident_stabilise"),
     path("documents/", views.documents_page, name="documents"),
     *object_urls(MisReport),
 ]

@@ -10,15 +10,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yingji.framework.access import AccessDenied, can
 from yingji.framework.uploads import file_response
 from yingji.framework.views import ObjectDetailView, htmx_redirect
+from yingji.incidents.choices import Category, Status
 from yingji.incidents.models import Incident
 from yingji.orgs.models import Department
 from yingji.reporting import documents, services, stats
 from yingji.reporting.forms import IncomingInfoForm, NewReportForm, UpwardReportForm
-from yingji.reporting.models import Attachment, IncomingInfo, UpwardReport
+from yingji.reporting.models import Attachment, IncomingInfo, ReportChain, UpwardReport
 
 COUNT_AND_CONTENT = (*services.CONTENT_FIELDS, *services.COUNT_FIELDS)
 
@@ -247,9 +249,32 @@ def reports_for(incident, user) -> dict:
         .order_by("due_at", "reported_at", "pk")
     )
     infos = list(IncomingInfo.objects.visible_to(user).filter(incident=incident).order_by("received_at"))
+    natural = incident.category == Category.NATURAL
+    chain = ReportChain.objects.filter(incident=incident).first() if natural else None
     return {
         "reporting_reports": reports,
         "reporting_infos": infos,
         "reporting_can_report": can(user, "add", UpwardReport),
         "reporting_incident": incident,
+        "reporting_stabilised_at": chain.stabilised_at if chain else None,
+        "reporting_can_stabilise": natural
+        and not (chain and chain.stabilised_at)
+        and can(user, "add", UpwardReport)
+        and incident.status not in (Status.RECOVERY, Status.CLOSED),
     }
+
+
+@login_required
+@require_POST
+def incident_stabilise(request, pk):
+    """灾情稳定: a natural disaster's daily 续报 stop and its 核报 become due (from the incident page)."""
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    try:
+        services.mark_stabilised(incident, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except AccessDenied as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已认定灾情稳定：停止每日续报，核报时限已生成。"))
+    return htmx_redirect(request, incident.get_absolute_url())

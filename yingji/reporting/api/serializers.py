@@ -129,3 +129,8 @@ class MisReportSerializer(ScopedSerializer):
             *_STAMPS,
         ]
         read_only_fields = ["found_by", *_STAMPS]
+
+
+class StabiliseSerializer(serializers.Serializer):
+    incident = serializers.IntegerField()
+    stabilised_at = serializers.DateTimeField()

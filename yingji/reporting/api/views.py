@@ -150,3 +150,19 @@ class DocumentView(APIView):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
+
+
+class StabiliseView(APIView):
+    """POST /api/v1/reporting/incidents/<id>/stabilise/: 灾情稳定 of a natural disaster — daily 续报
+    stop, 核报 become due. Errors: ``validation_error`` with ``not_natural_disaster`` (non-field) or
+    ``stabilised_out_of_range``, ``out_of_scope``; 404 outside scope."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.StabiliseSerializer})
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+        chain = services.mark_stabilised(incident, actor=request.user)
+        return Response(
+            s.StabiliseSerializer({"incident": incident.pk, "stabilised_at": chain.stabilised_at}).data
+        )

@@ -236,3 +236,31 @@ def test_incoming_form_time_off_the_calendar_is_a_field_error(client, county_dut
     assert response.status_code == 200
     assert "发生时间超出有效范围" in str(response.context["form"].errors["occurred_at"])
     assert not Incident.objects.exists()
+
+
+def test_a_natural_disaster_is_declared_stabilised_from_the_incident_page_and_the_api(
+    client, api, record, county_duty, make_user, region
+):
+    """The 灾情稳定 button stops the daily 续报 and makes the 核报 due; only for natural disasters and
+    only for users who report for the incident's levels."""
+    from yingji.reporting.models import ReportChain
+
+    flood = record(event_type="flood").incident
+    accident = record().incident
+    client.force_login(county_duty)
+    page = client.get(flood.get_absolute_url()).content.decode()
+    assert 'id="stabilise"' in page
+    assert 'id="stabilise"' not in client.get(accident.get_absolute_url()).content.decode()
+    response = client.post(f"/reporting/incidents/{flood.pk}/stabilise/", follow=True)
+    assert "已认定灾情稳定" in response.content.decode()
+    assert ReportChain.objects.get(incident=flood).stabilised_at is not None
+    assert UpwardReport.objects.filter(incident=flood, kind="verified", required=True).exists()
+    assert 'id="stabilised-at"' in response.content.decode()
+    # the API: an accident is refused with a code; another county's duty officer gets 404
+    r = api(county_duty).post(f"/api/v1/reporting/incidents/{accident.pk}/stabilise/")
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"]["non_field_errors"][0]["code"] == "not_natural_disaster"
+    other = make_user(Role.DUTY_OFFICER, place=region["county1"])
+    assert api(other).post(f"/api/v1/reporting/incidents/{flood.pk}/stabilise/").status_code == 404
+    again = api(county_duty).post(f"/api/v1/reporting/incidents/{flood.pk}/stabilise/")
+    assert again.status_code == 200 and again.json()["incident"] == flood.pk
