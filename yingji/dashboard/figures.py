@@ -201,3 +201,19 @@ def organisation_counts(user) -> list[dict]:
                 }
             )
     return cards
+
+
+def open_incidents_card(user) -> dict | None:
+    """The card of the incidents not yet ended (已接报, 处置中, 善后恢复) the user may view, or None."""
+    from yingji.incidents.choices import Status
+    from yingji.incidents.models import Incident
+
+    if not can(user, "view", Incident):
+        return None
+    count = Incident.objects.visible_to(user).exclude(status=Status.CLOSED).count()
+    return {
+        "label": _("未结束的突发事件"),
+        "count": count,
+        "url": reverse("incidents:incident_list") + "?open=true",
+        "key": "open-incidents",
+    }

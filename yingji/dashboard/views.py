@@ -78,6 +78,7 @@ def home(request):
         "enterprises": enterprises,
         "major_flags": [label for code, label in RISK_FLAGS if code in figures.MAJOR_RISK_FLAGS],
         "org_counts": figures.organisation_counts(user),
+        "incidents": figures.open_incidents_card(user),
         "recent_changes": figures.recent_changes(user),
         "charts": charts,
     }

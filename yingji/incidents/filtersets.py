@@ -1,8 +1,10 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.filtersets import BaseFilterSet, PlaceSubtreeFilter
+from yingji.incidents.choices import Status
 from yingji.incidents.models import DepartmentDuty, Incident, PlanDuty, ResponsePlan
 
 
@@ -20,6 +22,7 @@ class IncidentFilterSet(BaseFilterSet):
         label=_("发生时间止"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    open = django_filters.BooleanFilter(method="filter_open", label=_("未结束"))
 
     class Meta:
         model = Incident
@@ -30,9 +33,16 @@ class IncidentFilterSet(BaseFilterSet):
             "grade",
             "response_level",
             "status",
+            "open",
             "occurred_from",
             "occurred_to",
         ]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = Q(status=Status.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)
 
 
 class ResponsePlanFilterSet(BaseFilterSet):

@@ -138,3 +138,34 @@ def test_unsplit_enterprises_are_labelled(client, city, make_user, make_enterpri
     client.force_login(make_user(Role.BUREAU_OFFICER, place=city["county0"]))
     area = charts(client.get(reverse("dashboard:home")))["area"]
     assert area[-1]["url"] is None and area[-1]["value"] == 1
+
+
+def test_open_incidents_card_counts_the_incidents_in_scope_not_yet_ended(client, region, make_user):
+    from django.utils import timezone
+
+    from yingji.incidents.models import Incident
+
+    def incident(place, status):
+        now = timezone.now()
+        Incident.objects.create(
+            title="事件",
+            category="accident",
+            event_type="fire",
+            place=place,
+            status=status,
+            occurred_at=now,
+            received_at=now,
+        )
+
+    incident(region["village000"], "responding")
+    incident(region["village001"], "reported")
+    incident(region["village000"], "closed")
+    incident(region["village100"], "responding")  # another county
+    client.force_login(make_user(Role.DUTY_OFFICER, place=region["county0"]))
+    response = client.get(reverse("dashboard:home"))
+    assert counts(response)["open-incidents"] == 2
+    listing = client.get(reverse("incidents:incident_list") + "?open=true")
+    assert listing.status_code == 200 and len(listing.context["table"].rows) == 2
+    # roles without incidents (an enterprise user) have no card
+    client.force_login(make_user(Role.ENTERPRISE_USER, place=region["village000"]))
+    assert "open-incidents" not in counts(client.get(reverse("dashboard:home")))
