@@ -28,7 +28,35 @@ from yingji.orgs.choices import DepartmentKind
 _COUNT = {"default": 0, "validators": [MinValueValidator(0)]}
 
 
-class Incident(BaseModel, GeoMixin):
+class Casualties(models.Model):
+    """Casualty and loss figures (493号令 第三条 counts; 第十二条 ④), shared by incidents and by the
+    reports about them (``yingji.reporting``)."""
+
+    deaths = models.PositiveIntegerField(_("死亡人数"), **_COUNT)
+    missing = models.PositiveIntegerField(_("失踪（下落不明）人数"), **_COUNT)
+    serious_injuries = models.PositiveIntegerField(
+        _("重伤人数"), help_text=_("含急性工业中毒（493号令第三条）"), **_COUNT
+    )
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), **_COUNT)
+    direct_loss_wan = models.DecimalField(
+        _("直接经济损失（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        abstract = True
+
+    COUNT_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan")
+
+    @property
+    def dead_and_missing(self) -> int:
+        return (self.deaths or 0) + (self.missing or 0)
+
+
+class Incident(BaseModel, GeoMixin, Casualties):
     """A 突发事件: what happened, where and when, its casualties and losses, grade, response level
     and status. For production-safety accidents the grade is computed from the counts and the loss
     (``grading.accident_grade``, 493号令 第三条) and recomputed whenever they change."""
@@ -57,21 +85,8 @@ class Incident(BaseModel, GeoMixin):
     )
     occurred_at = models.DateTimeField(_("发生时间"))
     received_at = models.DateTimeField(_("接报时间"), default=timezone.now)
-    deaths = models.PositiveIntegerField(_("死亡人数"), **_COUNT)
-    missing = models.PositiveIntegerField(_("失踪（下落不明）人数"), **_COUNT)
-    serious_injuries = models.PositiveIntegerField(
-        _("重伤人数"), help_text=_("含急性工业中毒（493号令第三条）"), **_COUNT
-    )
-    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), **_COUNT)
     trapped = models.PositiveIntegerField(_("被困人数"), **_COUNT)
     evacuated = models.PositiveIntegerField(_("紧急转移人数"), **_COUNT)
-    direct_loss_wan = models.DecimalField(
-        _("直接经济损失（万元）"),
-        max_digits=14,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
     grade = models.CharField(
         _("事件等级"),
         max_length=20,

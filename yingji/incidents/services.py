@@ -22,6 +22,7 @@ from yingji.incidents.choices import (
     TimelineKind,
 )
 from yingji.incidents.models import (
+    Casualties,
     DepartmentDuty,
     Incident,
     IncidentChecklistItem,
@@ -113,15 +114,7 @@ def create_incident(*, actor, **fields) -> Incident:
 # --- edits and counts ---------------------------------------------------------------------------
 
 #: Fields whose change is a casualty/loss update (timeline CASUALTIES, grade recomputed).
-COUNT_FIELDS = (
-    "deaths",
-    "missing",
-    "serious_injuries",
-    "minor_injuries",
-    "trapped",
-    "evacuated",
-    "direct_loss_wan",
-)
+COUNT_FIELDS = (*Casualties.COUNT_FIELDS, "trapped", "evacuated")
 
 
 def _grade_label(value: str) -> str:

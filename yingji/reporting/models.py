@@ -4,8 +4,6 @@ levels with their due times (信息上报), and findings of false or concealed r
 The rules deciding which reports are required, when they are due and whether they were late or
 missing live in ``yingji.reporting.rules`` (pure functions); ``services`` applies them."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,36 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from yingji.framework.access import Scope
 from yingji.framework.models import BaseModel, GeoMixin
 from yingji.incidents.choices import Category, EventType
+from yingji.incidents.models import Casualties
 from yingji.reporting.choices import MisReportKind, RecipientLevel, ReportKind, ReportState, Source
 
 _COUNT = {"default": 0, "validators": [MinValueValidator(0)]}
-
-
-class Casualties(models.Model):
-    """Casualty and loss figures (493号令 第三条 counts; 第十二条 ④)."""
-
-    deaths = models.PositiveIntegerField(_("死亡人数"), **_COUNT)
-    missing = models.PositiveIntegerField(_("失踪（下落不明）人数"), **_COUNT)
-    serious_injuries = models.PositiveIntegerField(
-        _("重伤人数"), help_text=_("含急性工业中毒（493号令第三条）"), **_COUNT
-    )
-    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), **_COUNT)
-    direct_loss_wan = models.DecimalField(
-        _("直接经济损失（万元）"),
-        max_digits=14,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-
-    class Meta:
-        abstract = True
-
-    COUNT_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan")
-
-    @property
-    def dead_and_missing(self) -> int:
-        return (self.deaths or 0) + (self.missing or 0)
 
 
 class IncomingInfo(BaseModel, GeoMixin, Casualties):

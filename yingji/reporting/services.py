@@ -29,7 +29,7 @@ from yingji.framework.roles import ROLES, role_allows
 from yingji.framework.uploads import stored_name, validate_document, validate_image
 from yingji.incidents import services as incident_services
 from yingji.incidents.choices import CATEGORY_OF, Category, Grade, Status, TimelineKind
-from yingji.incidents.models import Incident
+from yingji.incidents.models import Casualties, Incident
 from yingji.orgs.choices import DepartmentKind
 from yingji.orgs.models import Department
 from yingji.places.choices import PlaceLevel
@@ -41,7 +41,7 @@ from yingji.reporting.models import Attachment, IncomingInfo, MisReport, ReportC
 
 DEADLINE_RULE = "reporting.upward"
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
-COUNT_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan")
+COUNT_FIELDS = Casualties.COUNT_FIELDS
 
 
 # --- places of the chain -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from yingji.framework.api import DateTimeField, PlaceCodeField, ScopedSerializer
-from yingji.incidents.models import Incident
+from yingji.incidents.models import Casualties, Incident
 from yingji.orgs.models import Department
 from yingji.reporting.choices import RecipientLevel, ReportKind
 from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
@@ -9,7 +9,7 @@ from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
 _STAMPS = ["created", "updated"]
 
 
-_COUNTS = ["deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_wan"]
+_COUNTS = list(Casualties.COUNT_FIELDS)
 _CONTENT = ["unit_overview", "time_place_scene", "course", "measures", "other"]
 
 
