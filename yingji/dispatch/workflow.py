@@ -166,7 +166,7 @@ def _when(task: Task, at, field: str):
 def _record(task, action, *, actor, at, note="", percent=None, kind=TimelineKind.TASK, text=""):
     from yingji.incidents.services import add_timeline
 
-    user = actor if getattr(actor, "pk", None) else None
+    user = _user(actor)
     TaskUpdate.objects.create(
         task=task, action=action, at=at, note=(note or "")[:500], percent=percent, by=user
     )
@@ -257,6 +257,22 @@ def _count(value, field):
     return value
 
 
+def _team_step(task, action, when, *, actor, headcount, vehicles, note, text, values, **stamps) -> Task:
+    """The common part of 出发 and 到达: the people and vehicles sent (kept when not given), the
+    time stamps, and the timeline line ``text`` filled with ``values``, the team, its force and 代录."""
+    headcount, vehicles = _count(headcount, "headcount"), _count(vehicles, "vehicles")
+    _move(
+        task,
+        action,
+        headcount_sent=task.headcount_sent if headcount is None else headcount,
+        vehicles_sent=task.vehicles_sent if vehicles is None else vehicles,
+        **stamps,
+    )
+    values = {**values, "team": task.team, "force": _force(task), "by": _by(actor, task)}
+    _record(task, action, actor=actor, at=when, note=note, kind=TimelineKind.DISPATCH, text=text % values)
+    return task
+
+
 @transaction.atomic
 def depart(task: Task, *, actor, at=None, headcount=None, vehicles=None, note: str = "") -> Task:
     """出发: the team leaves its base, with the people and vehicles sent (team tasks)."""
@@ -265,25 +281,18 @@ def depart(task: Task, *, actor, at=None, headcount=None, vehicles=None, note: s
     if task.departed_at is not None:
         raise TaskError(_("出发时间已记录。"), "already_departed")
     when = _when(task, at, "at")
-    headcount, vehicles = _count(headcount, "headcount"), _count(vehicles, "vehicles")
-    _move(
+    return _team_step(
         task,
         TaskAction.DEPART,
-        departed_at=when,
-        headcount_sent=task.headcount_sent if headcount is None else headcount,
-        vehicles_sent=task.vehicles_sent if vehicles is None else vehicles,
-    )
-    _record(
-        task,
-        TaskAction.DEPART,
+        when,
         actor=actor,
-        at=when,
+        headcount=headcount,
+        vehicles=vehicles,
         note=note,
-        kind=TimelineKind.DISPATCH,
-        text=_("%(team)s出发赶赴现场%(force)s%(by)s")
-        % {"team": task.team, "force": _force(task), "by": _by(actor, task)},
+        text=_("%(team)s出发赶赴现场%(force)s%(by)s"),
+        values={},
+        departed_at=when,
     )
-    return task
 
 
 @transaction.atomic
@@ -296,27 +305,19 @@ def arrive(task: Task, *, actor, at=None, headcount=None, vehicles=None, note: s
     when = _when(task, at, "at")
     if task.departed_at is not None and when < task.departed_at:
         raise TaskError(_("到达时间不能早于出发时间。"), "arrival_before_departure", "at")
-    headcount, vehicles = _count(headcount, "headcount"), _count(vehicles, "vehicles")
-    _move(
+    return _team_step(
         task,
         TaskAction.ARRIVE,
+        when,
+        actor=actor,
+        headcount=headcount,
+        vehicles=vehicles,
+        note=note,
+        text=_("%(team)s到达现场（派出后 %(m)s 分钟）%(force)s%(by)s"),
+        values={"m": int((when - task.dispatched_at).total_seconds() // 60)},
         arrived_at=when,
         departed_at=task.departed_at or when,
-        headcount_sent=task.headcount_sent if headcount is None else headcount,
-        vehicles_sent=task.vehicles_sent if vehicles is None else vehicles,
     )
-    minutes = int((when - task.dispatched_at).total_seconds() // 60)
-    _record(
-        task,
-        TaskAction.ARRIVE,
-        actor=actor,
-        at=when,
-        note=note,
-        kind=TimelineKind.DISPATCH,
-        text=_("%(team)s到达现场（派出后 %(m)s 分钟）%(force)s%(by)s")
-        % {"team": task.team, "m": minutes, "force": _force(task), "by": _by(actor, task)},
-    )
-    return task
 
 
 @transaction.atomic

@@ -269,3 +269,24 @@ def test_edit_keeps_the_assignee(dispatch, duty, dept_user, fire_dept):
     fresh.title = "改名"
     with pytest.raises(AccessDenied):
         services.save_task(fresh, actor=dept_user)
+
+
+def test_team_steps_write_the_force_on_the_timeline_and_keep_it_when_not_given(
+    dispatch, incident, dept_user, duty
+):
+    task = workflow.acknowledge(dispatch(), actor=dept_user)
+    task = workflow.depart(task, actor=dept_user, headcount=25, vehicles=4)
+    entry = TimelineEntry.objects.filter(incident=incident, kind="dispatch").latest("pk")
+    assert entry.text == f"{task.team}出发赶赴现场（25人、4车）" and entry.at == task.departed_at
+    task = workflow.arrive(task, actor=duty, vehicles=3)  # recorded by the dispatcher (代录)
+    assert (task.headcount_sent, task.vehicles_sent) == (25, 3)
+    entry = TimelineEntry.objects.filter(incident=incident, kind="dispatch").latest("pk")
+    minutes = int((task.arrived_at - task.dispatched_at).total_seconds() // 60)
+    assert entry.text == f"{task.team}到达现场（派出后 {minutes} 分钟）（25人、3车）（{duty}代录）"
+    assert entry.link == task.get_absolute_url() and entry.actor == duty
+    assert list(task.updates.values_list("action", flat=True)) == [
+        "dispatch",
+        "acknowledge",
+        "depart",
+        "arrive",
+    ]
