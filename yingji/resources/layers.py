@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from yingji.resources import rules
 from yingji.resources.choices import (
+    CAPABILITIES,
+    EXPERT_FIELDS,
     EquipmentKind,
     EquipmentStatus,
     Readiness,
@@ -50,9 +52,50 @@ WAREHOUSE_COLOURS = {"city": "#1b5e20", "county": "#2f9e44", "town": "#51cf66", 
 
 
 class LayerError(ValueError):
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, field: str = ""):
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.field = message, code, field
+
+
+def _warehouse_levels():
+    from yingji.materials.choices import WarehouseLevel
+
+    return WarehouseLevel.values
+
+
+#: Each layer's filters: query parameter → the values it admits. A value outside them is refused
+#: (``invalid_<parameter>``) rather than answering an empty layer that looks like "nothing there".
+FILTER_VALUES = {
+    "teams": {
+        "team_kind": lambda: TeamKind.values,
+        "readiness": lambda: Readiness.values,
+        "capability": lambda: [c for c, _label in CAPABILITIES],
+    },
+    "experts": {"specialty": lambda: [c for c, _label in EXPERT_FIELDS]},
+    "equipment": {"equipment_kind": lambda: EquipmentKind.values},
+    "warehouses": {"level": _warehouse_levels},
+    "shelters": {"status": lambda: ShelterStatus.values, "shelter_type": lambda: ShelterType.values},
+}
+
+
+def clean_filters(layer: str, params) -> dict[str, str]:
+    """The layer's filters from the query ``params`` (other parameters are left to the view);
+    :class:`LayerError` names the first parameter whose value the layer does not know."""
+    filters = {}
+    for name, values in FILTER_VALUES.get(layer, {}).items():
+        value = (params.get(name) or "").strip()
+        if not value:
+            continue
+        allowed = values()
+        if value not in allowed:
+            raise LayerError(
+                _("%(name)s 的取值 %(value)s 无效；可选 %(ok)s。")
+                % {"name": name, "value": value, "ok": ",".join(allowed)},
+                f"invalid_{name}",
+                name,
+            )
+        filters[name] = value
+    return filters
 
 
 def _url_pattern(name: str) -> str:
@@ -306,10 +349,11 @@ LAYER_MODELS = {
 
 def layer_geojson(user, layer: str, bbox=None, limit: int | None = None, filters: dict | None = None) -> str:
     """The layer's features that ``user`` may see, in ``bbox`` if given, at most ``limit``
-    (``truncated`` says when more exist)."""
+    (``truncated`` says when more exist); ``filters`` as in :data:`FILTER_VALUES` (LayerError
+    for a value the layer does not know)."""
     if layer not in _BUILDERS:
         raise LayerError(_("未知的图层：%(l)s。") % {"l": layer}, "invalid_layer")
     limit = limit or rules.map_layer_limit()
-    parts = list(_BUILDERS[layer](user, bbox, limit, filters or {}))
+    parts = list(_BUILDERS[layer](user, bbox, limit, clean_filters(layer, filters or {})))
     truncated = len(parts) > limit
     return _collection(parts[:limit], limit, truncated)

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from yingji.framework.access import assignments_of, can
 from yingji.framework.roles import ROLES, role_allows
 from yingji.resources import rules
-from yingji.resources.choices import CAPABILITIES, EXPERT_FIELDS
+from yingji.resources.choices import CAPABILITIES, EXPERT_FIELDS, EquipmentKind, Readiness, TeamKind
 
 #: Mean Earth radius (IUGG), metres.
 EARTH_RADIUS_M = 6_371_008.8
@@ -896,16 +896,30 @@ def parse_query(params, user) -> Query:
     specialty = (params.get("specialty") or "").strip()
     if specialty and specialty not in _FIELD_BITS:
         raise NearestError(_("未知的专家领域：%(c)s。") % {"c": specialty}, "invalid_specialty", "specialty")
+    choice_filters = {}
+    for name, allowed in (
+        ("team_kind", TeamKind.values),
+        ("readiness", Readiness.values),
+        ("equipment_kind", EquipmentKind.values),
+    ):
+        value = choice_filters[name] = (params.get(name) or "").strip()
+        if value and value not in allowed:
+            raise NearestError(
+                _("%(name)s 的取值 %(value)s 无效；可选 %(ok)s。")
+                % {"name": name, "value": value, "ok": ",".join(allowed)},
+                f"invalid_{name}",
+                name,
+            )
     return Query(
         longitude=lon,
         latitude=lat,
         kinds=kinds,
         limit=limit,
-        team_kind=(params.get("team_kind") or "").strip(),
+        team_kind=choice_filters["team_kind"],
         capability=capability,
-        readiness=(params.get("readiness") or "").strip(),
+        readiness=choice_filters["readiness"],
         specialty=specialty,
-        equipment_kind=(params.get("equipment_kind") or "").strip(),
+        equipment_kind=choice_filters["equipment_kind"],
         capacity=capacity,
         item=item,
         quantity=quantity,

@@ -146,6 +146,8 @@ class MapLayerView(APIView):
             if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 50_000:
                 return _bad_request("invalid_limit", _("limit 须为 1 到 50000 之间的整数。"), "limit")
             limit = int(raw_limit)
-        filters = {k: v for k, v in request.query_params.items() if k not in ("bbox", "limit")}
-        body = layers.layer_geojson(request.user, self.layer, bbox, limit, filters)
+        try:
+            body = layers.layer_geojson(request.user, self.layer, bbox, limit, request.query_params)
+        except layers.LayerError as exc:
+            return _bad_request(exc.code, exc.message, exc.field)
         return geojson_response(request, body)

@@ -32,6 +32,13 @@ def officer(make_user, region):
         ),
         ({"longitude": "120", "latitude": "32", "capacity": "x"}, "invalid_capacity", "capacity"),
         ({"longitude": "120", "latitude": "32", "capability": "flying"}, "invalid_capability", "capability"),
+        ({"longitude": "120", "latitude": "32", "team_kind": "navy"}, "invalid_team_kind", "team_kind"),
+        ({"longitude": "120", "latitude": "32", "readiness": "asleep"}, "invalid_readiness", "readiness"),
+        (
+            {"longitude": "120", "latitude": "32", "equipment_kind": "rocket"},
+            "invalid_equipment_kind",
+            "equipment_kind",
+        ),
         ({"place": "999999999999"}, "invalid_place", "place"),
         ({"address": "不存在的地方"}, "invalid_address", "address"),
     ],
@@ -115,6 +122,36 @@ def test_map_layers(officer, api, region, team_factory, shelter_factory):
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_bbox"
     limited = json.loads(c.get("/api/v1/resources/map/teams/", {"limit": "1"}).content)
     assert len(limited["features"]) == 1 and limited["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    "layer, params, field",
+    [
+        ("teams", {"team_kind": "navy"}, "team_kind"),
+        ("teams", {"readiness": "asleep"}, "readiness"),
+        ("teams", {"capability": "flying"}, "capability"),
+        ("experts", {"specialty": "astrology"}, "specialty"),
+        ("equipment", {"equipment_kind": "rocket"}, "equipment_kind"),
+        ("warehouses", {"level": "province"}, "level"),
+        ("shelters", {"status": "burning"}, "status"),
+        ("shelters", {"shelter_type": "bunker"}, "shelter_type"),
+    ],
+)
+def test_map_layer_refuses_an_unknown_filter_value(officer, api, region, layer, params, field):
+    response = api(officer).get(f"/api/v1/resources/map/{layer}/", params)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == f"invalid_{field}"
+    assert error["fields"][field][0]["code"] == f"invalid_{field}"
+    assert params[field] in error["message"]
+
+
+def test_map_layer_filters_by_a_known_value(officer, api, region, team_factory):
+    team_factory(name="综合队", kind="comprehensive", readiness="standby")
+    team_factory(name="社会队", kind="social", readiness="standby")
+    c = api(officer)
+    data = c.get("/api/v1/resources/map/teams/", {"team_kind": "social"}).json()
+    assert [f["properties"]["name"] for f in data["features"]] == ["社会队"]
 
 
 def test_map_page_renders(officer, client, region):
