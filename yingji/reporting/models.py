@@ -5,7 +5,6 @@ The rules deciding which reports are required, when they are due and whether the
 missing live in ``yingji.reporting.rules`` (pure functions); ``services`` applies them."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +15,6 @@ from yingji.framework.models import BaseModel, GeoMixin
 from yingji.incidents.choices import Category, EventType
 from yingji.incidents.models import Casualties
 from yingji.reporting.choices import MisReportKind, RecipientLevel, ReportKind, ReportState, Source
-
-_COUNT = {"default": 0, "validators": [MinValueValidator(0)]}
 
 
 class IncomingInfo(BaseModel, GeoMixin, Casualties):

@@ -80,7 +80,7 @@ def _may_send(actor, from_place: Place, department=None) -> bool:
 
 # --- the chain -----------------------------------------------------------------------------------
 def _figures(incident: Incident) -> dict:
-    return {"dm": incident.deaths + incident.missing, "grade": incident.grade, "counts": _counts(incident)}
+    return {"dm": incident.dead_and_missing, "grade": incident.grade, "counts": _counts(incident)}
 
 
 def _counts(obj) -> dict:
