@@ -132,8 +132,10 @@ class CheckResult(BaseModel):
     record = models.ForeignKey(
         CheckRecord, verbose_name=_("自查记录"), on_delete=models.CASCADE, related_name="results"
     )
+    #: PROTECT: the results are the enterprise's 隐患排查 record (安全生产法第四十一条); an item that was
+    #: checked once stays (its plan can be deactivated instead)
     item = models.ForeignKey(
-        CheckItem, verbose_name=_("检查项"), on_delete=models.CASCADE, related_name="results"
+        CheckItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="results"
     )
     ok = models.BooleanField(_("正常"))
     note = models.CharField(_("情况说明"), max_length=500, blank=True)

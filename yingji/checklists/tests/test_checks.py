@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from yingji.checklists import services
-from yingji.checklists.models import CheckPlan, CheckRecord
+from yingji.checklists.models import CheckItem, CheckPlan, CheckRecord, CheckResult
 from yingji.checklists.tests.conftest import at
 from yingji.framework.access import AccessDenied
 
@@ -213,3 +213,24 @@ def test_a_plan_names_only_a_responsible_person_the_enterprise_may_see(api, shop
     assert (
         client.post("/api/v1/check-plans/", {**body, "responsible": own.pk}, format="json").status_code == 201
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_checked_item_cannot_be_deleted_and_keeps_its_results(client, api, shop, make_plan):
+    plan = make_plan("daily", start=dt.date(2026, 11, 20))
+    checked, spare = plan.items.all()
+    services.record_check(plan, actor=shop["user"], results=results(plan, bad=(checked.text,)))
+    spare_result = CheckResult.objects.get(item=spare)
+    CheckResult.objects.filter(pk=spare_result.pk).delete()  # as if ``spare`` were added after the check
+    client.force_login(shop["user"])
+    page = client.post(reverse("checklists:checkitem_delete", args=[checked.pk]), follow=True)
+    assert "仍被其他记录引用，不能删除" in page.content.decode()
+    assert CheckItem.objects.filter(pk=checked.pk).exists()
+    assert CheckResult.objects.filter(item=checked, ok=False).exists()
+    refused = api(shop["user"]).delete(f"/api/v1/check-items/{checked.pk}/")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "protected"
+    assert CheckResult.objects.filter(item=checked).count() == 1
+    # the plan, whose items carry the record, is refused too; an item never checked goes
+    assert api(shop["user"]).delete(f"/api/v1/check-plans/{plan.pk}/").status_code == 409
+    assert CheckRecord.objects.filter(plan=plan).count() == 1
+    assert api(shop["user"]).delete(f"/api/v1/check-items/{spare.pk}/").status_code == 204
