@@ -171,9 +171,12 @@ def incident_duties(request, pk):
     )
 
 
-def _form_error(form) -> ValidationError:
-    """A page form's errors as one refusal whose messages name their fields ("死亡：请输入整数。")."""
-    return ValidationError(
+def _cleaned(form) -> dict:
+    """The form's cleaned data, or its errors as one refusal whose messages name their fields
+    ("死亡：请输入整数。")."""
+    if form.is_valid():
+        return form.cleaned_data
+    raise ValidationError(
         [
             f"{form.fields[name].label}：{' '.join(errors)}" if name in form.fields else " ".join(errors)
             for name, errors in form.errors.items()
@@ -183,56 +186,35 @@ def _form_error(form) -> ValidationError:
 
 
 def _act_level(request, incident):
-    form = forms.LevelForm(request.POST)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.set_response_level(
-        incident, form.cleaned_data["level"], actor=request.user, note=form.cleaned_data["note"]
-    )
+    data = _cleaned(forms.LevelForm(request.POST))
+    services.set_response_level(incident, data["level"], actor=request.user, note=data["note"])
     return _("响应级别已更新。")
 
 
 def _act_status(request, incident):
-    form = forms.StatusForm(request.POST)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.change_status(
-        incident, form.cleaned_data["status"], actor=request.user, note=form.cleaned_data["note"]
-    )
+    data = _cleaned(forms.StatusForm(request.POST))
+    services.change_status(incident, data["status"], actor=request.user, note=data["note"])
     return _("状态已更新。")
 
 
 def _act_casualties(request, incident):
-    form = forms.CasualtiesForm(request.POST)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.update_casualties(incident, actor=request.user, **form.cleaned_data)
+    services.update_casualties(incident, actor=request.user, **_cleaned(forms.CasualtiesForm(request.POST)))
     return _("伤亡损失已更新。")
 
 
 def _act_command(request, incident):
-    form = forms.CommandForm(request.POST)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.set_command(incident, actor=request.user, **form.cleaned_data)
+    services.set_command(incident, actor=request.user, **_cleaned(forms.CommandForm(request.POST)))
     return _("现场指挥信息已更新。")
 
 
 def _act_note(request, incident):
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.add_note(
-        incident, form.cleaned_data["text"], actor=request.user, decision=form.cleaned_data["decision"]
-    )
+    data = _cleaned(forms.NoteForm(request.POST))
+    services.add_note(incident, data["text"], actor=request.user, decision=data["decision"])
     return _("已记录。")
 
 
 def _act_notify(request, incident):
-    form = forms.NotifyForm(request.POST, incident=incident, user=request.user)
-    if not form.is_valid():
-        raise _form_error(form)
-    data = form.cleaned_data
+    data = _cleaned(forms.NotifyForm(request.POST, incident=incident, user=request.user))
     message = services.notify_incident(
         incident,
         actor=request.user,
@@ -254,10 +236,8 @@ def _act_remind(request, incident):
 
 def _act_review(request, incident):
     review = IncidentReview.objects.filter(incident=incident).first()
-    form = forms.ReviewForm(request.POST, instance=review)
-    if not form.is_valid():
-        raise _form_error(form)
-    services.save_review(incident, actor=request.user, **form.cleaned_data)
+    data = _cleaned(forms.ReviewForm(request.POST, instance=review))
+    services.save_review(incident, actor=request.user, **data)
     return _("复盘评估已保存。")
 
 
