@@ -378,25 +378,15 @@ def update_figures(incident: Incident, source, *, actor, at=None) -> bool:
         setattr(incident, f, getattr(source, f))
     extra = incident_services.apply_rules(incident)
     incident.save(update_fields=[*changed, *extra, "updated"])
+    # the same entries as a change on the incident page (incidents.services.update_casualties), at ``at``
     incident_services.add_timeline(
-        incident,
-        TimelineKind.CASUALTIES,
-        _("伤亡损失更新：死亡%(d)s人，失踪%(m)s人，重伤%(s)s人，轻伤%(i)s人，直接经济损失%(l)s万元")
-        % {
-            "d": incident.deaths,
-            "m": incident.missing,
-            "s": incident.serious_injuries,
-            "i": incident.minor_injuries,
-            "l": incident.direct_loss_wan,
-        },
-        actor=actor,
-        at=at,
+        incident, TimelineKind.CASUALTIES, incident_services.casualty_line(incident), actor=actor, at=at
     )
     if incident.grade != old_grade:
         incident_services.add_timeline(
             incident,
             TimelineKind.GRADE,
-            _("事件等级由%(old)s调整为%(new)s")
+            _("等级由%(old)s调整为%(new)s")
             % {"old": _grade_label(old_grade), "new": incident.get_grade_display()},
             actor=actor,
             at=at,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from yingji.deadlines.models import Deadline
 from yingji.framework.access import AccessDenied
 from yingji.framework.roles import Role
+from yingji.incidents import services as incident_services
 from yingji.incidents.models import Incident, TimelineEntry
 from yingji.reporting import services, stats
 from yingji.reporting.models import IncomingInfo, UpwardReport
@@ -56,6 +57,18 @@ def test_record_incoming_links_an_existing_incident_and_takes_higher_counts(reco
     record(incident=incident, received_at=T0, deaths=2)
     incident.refresh_from_db()
     assert incident.deaths == 3
+
+
+@time_machine.travel(T0, tick=False)
+def test_taken_over_figures_are_written_like_an_edit_on_the_incident_page(record):
+    incident = record(occurred_at=T0 - H, received_at=T0 - H, deaths=1).incident
+    record(incident=incident, received_at=T0 - H / 2, deaths=3, source="120")
+    incident.refresh_from_db()
+    casualties = TimelineEntry.objects.get(incident=incident, kind="casualties")
+    assert casualties.text == incident_services.casualty_line(incident)
+    assert casualties.at == T0 - H / 2  # when the information came in, not when it was entered
+    grade = TimelineEntry.objects.get(incident=incident, kind="grade")
+    assert grade.text == "等级由一般调整为较大" and grade.at == T0 - H / 2
 
 
 def test_record_incoming_refuses_bad_input_with_nothing_written(record, region):
