@@ -78,7 +78,6 @@ class DutyConfig(AppConfig):
                 form=forms.RosterTemplateForm,
                 serializer=s.RosterTemplateSerializer,
                 viewset=v.RosterTemplateViewSet,
-                save=services.save_template,
                 api_prefix="duty/roster-templates",
                 detail_fields=(
                     "room",

@@ -99,12 +99,6 @@ def save_dutyroom(room: DutyRoom, *, actor) -> DutyRoom:
     return room
 
 
-@transaction.atomic
-def delete_dutyroom(room: DutyRoom, *, actor) -> None:
-    check_object(actor, "delete", room)
-    room.delete()  # the post_delete signal relinks the lower rooms
-
-
 # --- shifts ----------------------------------------------------------------------------------------
 
 
@@ -627,13 +621,3 @@ def run_scheduled_roll_calls(now=None) -> int:
             except ValidationError:
                 continue
     return placed
-
-
-@transaction.atomic
-def save_template(template: RosterTemplate, *, actor) -> RosterTemplate:
-    """Create or change a roster template (its rotation lists are saved by the caller's form/M2M)."""
-    action = "add" if template._state.adding else "change"
-    template.full_clean()
-    check_object(actor, action, template)
-    template.save()
-    return template

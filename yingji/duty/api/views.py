@@ -45,9 +45,6 @@ class DutyRoomViewSet(ScopedModelViewSet):
     filterset_class = DutyRoomFilterSet
     ordering_fields = ["name", "place__code"]
 
-    def perform_destroy(self, instance):
-        services.delete_dutyroom(instance, actor=self.request.user)
-
 
 class RosterTemplateViewSet(ScopedModelViewSet):
     """Roster templates (read-only here; edited on the pages) with the ``generate`` action."""
