@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +23,8 @@ from yingji.incidents.models import Incident, TimelineEntry
 from yingji.reporting import stats
 from yingji.reporting.choices import Source
 from yingji.reporting.models import IncomingInfo, UpwardReport
+from yingji.reporting.rules import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 PDF_FONT = "STSong-Light"
 KINDS = ("daily", "weekly", "monthly")
 MAX_TIMELINE = 300
@@ -87,13 +85,6 @@ def previous_day(kind: str, first: dt.date) -> dt.date:
     return first - dt.timedelta(days=1)
 
 
-def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return (
-        dt.datetime.combine(first, dt.time(), tzinfo=TZ),
-        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=TZ),
-    )
-
-
 def _fmt(value: dt.datetime | None) -> str:
     return timezone.localtime(value, TZ).strftime("%m-%d %H:%M") if value else ""
 
@@ -128,7 +119,7 @@ def _change(now: int | Decimal, before: int | Decimal) -> str:
 
 def build(kind: str, day: dt.date, user) -> Document:
     first, last = period(kind, day)
-    start, end = _bounds(first, last)
+    start, end = stats.day_bounds(first, last)
     names = {"daily": _("每日简况"), "weekly": _("值班信息周分析"), "monthly": _("值班信息月分析")}
     if kind == "daily":
         subtitle = _("%(d)s（0时至24时）") % {"d": f"{first:%Y年%m月%d日}"}
@@ -158,7 +149,7 @@ def build(kind: str, day: dt.date, user) -> Document:
     )
     if kind != "daily":
         p_first, p_last = period(kind, previous_day(kind, first))
-        p_start, p_end = _bounds(p_first, p_last)
+        p_start, p_end = stats.day_bounds(p_first, p_last)
         before = figures(user, p_start, p_end)
         doc.figures["previous"] = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in before.items()}
         overview.paragraphs.append(
@@ -252,10 +243,8 @@ def build(kind: str, day: dt.date, user) -> Document:
         )
         % timeliness
     )
-    flagged = (
-        reports.filter(required=True)
-        .filter(Q(late=True) | Q(missed=True) | Q(reported_at__isnull=True, due_at__lt=timezone.now()))
-        .select_related("incident", "from_place", "to_place")
+    flagged = reports.filter(stats.flagged_q(timezone.now())).select_related(
+        "incident", "from_place", "to_place"
     )
     if flagged:
         report_section.headers = [

@@ -1,11 +1,11 @@
 import django_filters
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.filtersets import BaseFilterSet, PlaceSubtreeFilter
 from yingji.reporting.choices import ReportState
 from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
+from yingji.reporting.stats import state_q
 
 
 class IncomingInfoFilterSet(BaseFilterSet):
@@ -41,15 +41,7 @@ class UpwardReportFilterSet(BaseFilterSet):
         fields = ["incident", "kind", "from_place", "recipient_level", "required", "state", "late", "missed"]
 
     def filter_state(self, queryset, name, value):
-        now = timezone.now()
-        conditions = {
-            ReportState.PENDING: Q(reported_at__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=now)),
-            ReportState.OVERDUE: Q(reported_at__isnull=True, due_at__lt=now),
-            ReportState.ON_TIME: Q(reported_at__isnull=False, reported_at__lte=F("due_at")),
-            ReportState.LATE: Q(reported_at__gt=F("due_at")),
-            ReportState.UNTIMED: Q(reported_at__isnull=False, due_at__isnull=True),
-        }
-        return queryset.filter(conditions[value]) if value in conditions else queryset
+        return queryset.filter(state_q(value, timezone.now())) if value in ReportState.values else queryset
 
 
 class MisReportFilterSet(BaseFilterSet):

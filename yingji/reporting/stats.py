@@ -18,18 +18,42 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from yingji.reporting.choices import ReportState
 from yingji.reporting.models import UpwardReport
+from yingji.reporting.rules import TZ
 
-TZ = dt.timezone(dt.timedelta(hours=8))
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the days ``first`` to ``last`` in local time (Asia/Shanghai)."""
+    return (
+        dt.datetime.combine(first, dt.time(), tzinfo=TZ),
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=TZ),
+    )
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the month of ``month`` in local time (Asia/Shanghai)."""
     first = month.replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    start = dt.datetime.combine(first, dt.time(), tzinfo=TZ)
-    end = dt.datetime.combine(nxt, dt.time(), tzinfo=TZ)
-    return start, end
+    return day_bounds(first, nxt - dt.timedelta(days=1))
+
+
+def state_q(state: str, now=None) -> Q:
+    """The reports in ``state`` (``rules.report_state`` as a query); ``now`` for pending and overdue."""
+    if state == ReportState.ON_TIME:
+        return Q(reported_at__isnull=False, reported_at__lte=F("due_at"))
+    if state == ReportState.LATE:
+        return Q(reported_at__gt=F("due_at"))
+    if state == ReportState.UNTIMED:
+        return Q(reported_at__isnull=False, due_at__isnull=True)
+    if state == ReportState.OVERDUE:
+        return Q(reported_at__isnull=True, due_at__lt=now)
+    return Q(reported_at__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=now))
+
+
+def flagged_q(now) -> Q:
+    """Required reports late (迟报), once missed or missing now (漏报): the supervision's list."""
+    return Q(required=True) & (Q(late=True) | Q(missed=True) | state_q(ReportState.OVERDUE, now))
 
 
 def incomplete_q() -> Q:
@@ -48,11 +72,10 @@ def passed_due(now) -> Q:
 
 def counts() -> dict:
     """The five figures as conditional counts of one aggregate query (over :func:`passed_due` rows)."""
-    on_time = Q(reported_at__isnull=False, reported_at__lte=F("due_at"))
     return {
         "due": Count("pk"),
-        "on_time": Count("pk", filter=on_time),
-        "late": Count("pk", filter=Q(reported_at__gt=F("due_at"))),
+        "on_time": Count("pk", filter=state_q(ReportState.ON_TIME)),
+        "late": Count("pk", filter=state_q(ReportState.LATE)),
         "missing": Count("pk", filter=Q(reported_at__isnull=True)),
         "incomplete": Count("pk", filter=incomplete_q()),
     }

@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -199,8 +198,7 @@ def supervision(request):
     now = timezone.now()
     flagged = (
         UpwardReport.objects.visible_to(request.user)
-        .filter(required=True, due_at__gte=start, due_at__lt=end)
-        .filter(Q(late=True) | Q(missed=True) | Q(reported_at__isnull=True, due_at__lt=now))
+        .filter(stats.flagged_q(now), due_at__gte=start, due_at__lt=end)
         .select_related("incident", "from_place", "to_place")
         .order_by("-due_at")[:200]
     )
