@@ -125,14 +125,6 @@ def rank(rows: list[dict]) -> list[dict]:
 # --- data --------------------------------------------------------------------------------------------
 
 
-def month_range(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    from yingji.deadlines.calendar import tz
-
-    start = dt.datetime(year, month, 1, tzinfo=tz())
-    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz())
-    return start, end
-
-
 def warning_figures_by_place(places, year: int, month: int) -> dict[int, dict]:
     """The 叫应 (warning call-and-respond) figures of each place's subtree for one month, in one
     query: ``{place_id: {"total", "answered", "answer_rate"}}``. Same counts as
@@ -140,6 +132,7 @@ def warning_figures_by_place(places, year: int, month: int) -> dict[int, dict]:
     month), which costs two queries per place."""
     from django.db.models import Count, Q
 
+    from yingji.reporting.stats import month_bounds
     from yingji.warnings.models_response import Acknowledgement
 
     places = list(places)
@@ -152,7 +145,7 @@ def warning_figures_by_place(places, year: int, month: int) -> dict[int, dict]:
     in_subtrees = Q()
     for root in roots:
         in_subtrees |= Q(place__path__startswith=root)
-    start, end = month_range(year, month)
+    start, end = month_bounds(dt.date(year, month, 1))
     counts = list(
         Acknowledgement.objects.filter(in_subtrees, called_at__gte=start, called_at__lt=end)
         .values_list("place__path")
@@ -180,9 +173,9 @@ def monthly_rows(rooms, year: int, month: int, *, with_warnings: bool = True) ->
     from yingji.duty import conf
     from yingji.duty.choices import RollCallStatus
     from yingji.duty.models import RollCall
-    from yingji.reporting.stats import report_stats_by_place
+    from yingji.reporting.stats import month_bounds, report_stats_by_place
 
-    start, end = month_range(year, month)
+    start, end = month_bounds(dt.date(year, month, 1))
     rooms = list(rooms)
     calls: dict[int, list] = {r.pk: [0, 0, []] for r in rooms}
     for room_id, status, called, answered in (
