@@ -46,16 +46,8 @@ def recompute_enterprise_grade(enterprise, *, actor=None) -> RiskProfile:
     if actor is not None:
         check_object(actor, "view", profile)
     levels = list(RiskPoint.objects.filter(enterprise=enterprise).values_list("level", flat=True))
-    grade = grading.enterprise_grade(levels, enterprise.risk_flags)
-    values = {
-        "level": grade.level,
-        "base_level": grade.base_level,
-        "raised_by": list(grade.raised_by),
-        "reason": grade.reason[:300],
-        **{field: sum(1 for lv in levels if lv == level) for level, field in _COUNT_FIELDS.items()},
-    }
-    changed = profile._state.adding or any(getattr(profile, k) != v for k, v in values.items())
-    if changed:
+    values = _grade_values(levels, enterprise.risk_flags)
+    if profile._state.adding or _differs(profile, values):
         for key, value in values.items():
             setattr(profile, key, value)
         profile.computed_at = timezone.now()
@@ -63,20 +55,52 @@ def recompute_enterprise_grade(enterprise, *, actor=None) -> RiskProfile:
     return profile
 
 
+def _grade_values(levels, flags) -> dict:
+    """The stored fields of a profile for an enterprise with risk points of ``levels`` and ``flags``."""
+    grade = grading.enterprise_grade(levels, flags)
+    return {
+        "level": grade.level,
+        "base_level": grade.base_level,
+        "raised_by": list(grade.raised_by),
+        "reason": grade.reason[:300],
+        **{field: sum(1 for lv in levels if lv == level) for level, field in _COUNT_FIELDS.items()},
+    }
+
+
+def _differs(profile, values: dict) -> bool:
+    return any(getattr(profile, k) != v for k, v in values.items())
+
+
 def recompute_all_grades() -> int:
     """The periodic safety net: recompute every enterprise that has risk points or a profile (catches
-    changes of risk flags made outside the risk services). Returns how many profiles changed."""
+    changes of risk flags made outside the risk services). Returns how many profiles changed.
+
+    Three queries compare every enterprise's stored grade with the rule; only the enterprises whose
+    grade differs go through :func:`recompute_enterprise_grade` (row lock, save, change log)."""
+    from collections import defaultdict
+
     from yingji.orgs.models import Enterprise
 
+    levels: dict[int, list[str]] = defaultdict(list)
+    for enterprise_id, level in RiskPoint.objects.values_list("enterprise_id", "level").order_by():
+        levels[enterprise_id].append(level)
+    profiles = {
+        p.enterprise_id: p
+        for p in RiskProfile.objects.only(
+            "enterprise_id", "updated", "level", "base_level", "raised_by", "reason", *_COUNT_FIELDS.values()
+        ).order_by()
+    }
     changed = 0
-    ids = set(RiskPoint.objects.values_list("enterprise_id", flat=True).distinct())
-    ids |= set(RiskProfile.objects.values_list("enterprise_id", flat=True))
-    for enterprise in Enterprise.objects.filter(pk__in=ids).only(
+    for enterprise in Enterprise.objects.filter(pk__in=set(levels) | set(profiles)).only(
         "pk", "risk_flags", "place_id", "regulator_id"
     ):
-        before = RiskProfile.objects.filter(enterprise=enterprise).values_list("updated", flat=True).first()
-        after = recompute_enterprise_grade(enterprise).updated
-        changed += before != after
+        profile = profiles.get(enterprise.pk)
+        if profile is not None and not _differs(
+            profile, _grade_values(levels[enterprise.pk], enterprise.risk_flags)
+        ):
+            continue
+        before = profile.updated if profile is not None else None
+        changed += recompute_enterprise_grade(enterprise).updated != before
     return changed
 
 

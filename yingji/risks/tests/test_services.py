@@ -104,6 +104,21 @@ def test_periodic_safety_net_catches_bulk_flag_changes(make_point, make_enterpri
     assert recompute_all_grades() == 0
 
 
+def test_periodic_safety_net_reads_all_enterprises_at_once(
+    make_point, make_enterprise, django_assert_num_queries
+):
+    from yingji.orgs.models import Enterprise
+
+    enterprises = [make_enterprise() for _ in range(4)]
+    for n, enterprise in enumerate(enterprises):
+        make_point(enterprise, level=("low", "general", "large", "major")[n])
+    with django_assert_num_queries(3):  # points, profiles, enterprises: none changed, none written
+        assert recompute_all_grades() == 0
+    Enterprise.objects.filter(pk=enterprises[1].pk).update(risk_flags=",hazardous_process,")
+    assert recompute_all_grades() == 1
+    assert [_profile(e).level for e in enterprises] == ["low", "large", "large", "major"]
+
+
 def test_recompute_checks_the_actors_scope(make_point, make_user, region):
     point = make_point()
     outsider = make_user(Role.BUREAU_OFFICER, place=region["county1"])
