@@ -264,7 +264,7 @@ class IncidentMapLayerView(APIView):
 
         if not can(request.user, "view", Incident):
             return Response(
-                error_body("permission_denied", "您的角色没有此功能的权限。"),
+                error_body("permission_denied", _("您的角色没有此功能的权限。")),
                 status=status.HTTP_403_FORBIDDEN,
             )
         try:

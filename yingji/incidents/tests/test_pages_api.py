@@ -230,6 +230,14 @@ def test_map_layer_and_overlay(api, officer, make_incident, make_user, region):
     assert "incidents" not in {o["code"] for o in overlays_for(make_user(Role.EXPERT, place=region["city"]))}
 
 
+def test_map_layer_refusal_follows_the_users_language(api, make_user, region):
+    client = api(make_user(Role.EXPERT, place=region["city"]))
+    response = client.get("/api/v1/incidents/map/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert "您的角色" not in response.json()["error"]["message"]
+
+
 def test_notify_from_the_page_offers_and_reaches_the_departments_around_the_incident(
     client, officer, make_incident, make_department, region
 ):
