@@ -182,7 +182,8 @@ def _lock(stock_ids) -> dict[int, Stock]:
     rows = (
         Stock.objects.select_for_update(of=("self",))
         .filter(pk__in=set(stock_ids))
-        .select_related("item", "warehouse")
+        .select_related("item", "warehouse__place")
+        .defer("warehouse__place__boundary")
         .order_by("pk")
     )
     return {row.pk: row for row in rows}
@@ -274,8 +275,8 @@ def _change(stock: Stock, delta: Decimal, line: MovementLine, at) -> LedgerEntry
         )
     stock.quantity = Stock.objects.filter(pk=stock.pk).values_list("quantity", flat=True).get()
     entry = LedgerEntry(
-        warehouse_id=stock.warehouse_id,
-        item_id=stock.item_id,
+        warehouse=stock.warehouse,  # the loaded rows: the audit entry's place and text need them
+        item=stock.item,
         stock=stock,
         batch_no=stock.batch_no,
         delta=delta,
@@ -313,21 +314,19 @@ def register_rules() -> None:
 def responsible_user(warehouse):
     """Who is reminded of the warehouse's expiring batches: a bureau officer of its place, else of the
     nearest level above it (the keeper is a person without an account)."""
-    from yingji.accounts.models import User
+    from yingji.accounts.models import RoleAssignment
     from yingji.framework.roles import Role
 
     codes = [c for c in warehouse.place.path.split("/") if c]
-    for code in reversed(codes):
-        user = (
-            User.objects.filter(
-                is_active=True, role_assignments__role=Role.BUREAU_OFFICER, role_assignments__place__code=code
-            )
-            .order_by("pk")
-            .first()
-        )
-        if user is not None:
-            return user
-    return None
+    first_by_code = {}
+    for assignment in (
+        RoleAssignment.objects.filter(role=Role.BUREAU_OFFICER, place__code__in=codes, user__is_active=True)
+        .select_related("user")
+        .annotate(code=F("place__code"))
+        .order_by("user_id")
+    ):
+        first_by_code.setdefault(assignment.code, assignment.user)
+    return next((first_by_code[code] for code in reversed(codes) if code in first_by_code), None)
 
 
 def _sync_expiry(stock: Stock, delta: Decimal) -> None:
@@ -433,7 +432,7 @@ def _line(movement, direction, stock: Stock, quantity, **extra) -> MovementLine:
     line = MovementLine(
         movement=movement,
         direction=direction,
-        item_id=stock.item_id,
+        item=stock.item,
         stock=stock,
         batch_no=stock.batch_no,
         production_date=stock.production_date,

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yingji.deadlines.choices import DeadlineStatus
@@ -450,3 +452,36 @@ def test_stock_never_negative_in_the_database(warehouses, items, receive):
     receive(warehouses["city"], items["tent"], "3")
     with pytest.raises(IntegrityError), transaction.atomic():
         Stock.objects.update(quantity=D("-1"))
+
+
+def test_responsible_user_is_the_first_officer_of_the_nearest_level(warehouses, officers, region):
+    assert services.responsible_user(warehouses["village000"]) == officers["town00"]
+    assert services.responsible_user(warehouses["town10"]) == officers["county1"]  # no officer in town10
+    assert services.responsible_user(warehouses["county0"]) == officers["county0"]  # lower id of two
+    officers["county0"].is_active = False
+    officers["county0"].save()
+    assert services.responsible_user(warehouses["county0"]) == officers["county0b"]
+
+
+def test_receipt_costs_the_same_queries_per_line(items, warehouses, officers):
+    """Every line of a receipt costs the same fixed number of queries: the item, warehouse and place
+    loaded with the locked batches serve the audit entries and the rotation deadline of each line."""
+
+    def cost(n, tag):
+        lines = [
+            services.LineIn(
+                item=items["food"],
+                quantity=Decimal(5),
+                batch_no=f"{tag}-{i}",
+                expiry_date=dt.date.today() + dt.timedelta(days=100 + i),
+            )
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            services.receive_stock(
+                warehouse=warehouses["village000"], lines=lines, actor=SYSTEM, accepted_by="张三"
+            )
+        return len(ctx.captured_queries)
+
+    one, eleven = cost(1, "A"), cost(11, "B")
+    assert (eleven - one) / 10 <= 20
