@@ -87,7 +87,7 @@ def task_panel(request, pk):
         raise PermissionDenied(_("您的角色没有此功能的权限。"))
     task = get_object_or_404(
         Task.objects.visible_to(request.user).select_related(
-            "incident", "team", "assignee_department", "person"
+            "incident__place", "team", "assignee_department", "person"
         ),
         pk=pk,
     )

@@ -263,3 +263,14 @@ def test_only_the_dispatcher_side_opens_the_edit_page(client, dispatch, dept_use
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.title == "改"
+
+
+def test_task_panel_poll_reads_the_incident_place_with_the_task(client, dispatch, duty):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = dispatch()
+    client.force_login(duty)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/dispatch/tasks/{task.pk}/panel/").status_code == 200
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "places_place"')]
