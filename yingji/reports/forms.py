@@ -142,6 +142,7 @@ class ConvertForm(forms.Form):
     enterprise = forms.ModelChoiceField(
         label=_("隐患所在企业（选填）"),
         queryset=None,
+        help_text=_("列出举报所在镇（街道）的企业；位置不准时请先修改举报的所在区划"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -155,8 +156,23 @@ class ConvertForm(forms.Form):
     def __init__(self, *args, user=None, report=None, **kwargs):
         super().__init__(*args, **kwargs)
         from yingji.orgs.models import Enterprise
+        from yingji.places.choices import PlaceLevel
 
-        qs = Enterprise.objects.visible_to(user, "view")
+        qs = Enterprise.objects.visible_to(user, "view").only("id", "name").order_by("name")
         if report is not None:
-            qs = qs.filter(place__path__startswith=report.place.path.rsplit("/", 2)[0] + "/")
-        self.fields["enterprise"].queryset = qs.order_by("name")
+            # the report's town: a village's parent, else the town (or county) the reporter chose
+            place = report.place
+            area = place.path.rsplit("/", 2)[0] + "/" if place.level == PlaceLevel.VILLAGE else place.path
+            qs = qs.filter(place__path__startswith=area)
+            if report.enterprise_name.strip() and not self.is_bound:
+                self.initial["enterprise"] = _named(qs, report.enterprise_name.strip())
+        self.fields["enterprise"].queryset = qs
+
+
+def _named(enterprises, name: str):
+    """The one enterprise called ``name``, else the one whose name contains it, else None."""
+    for lookup in ("name", "name__icontains"):
+        found = list(enterprises.filter(**{lookup: name}).values_list("pk", flat=True)[:2])
+        if len(found) == 1:
+            return found[0]
+    return None

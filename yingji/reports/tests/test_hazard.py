@@ -83,3 +83,24 @@ def test_conversion_through_the_page_and_the_api(client, api, world, submit):
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["hazard"]
+
+
+def test_convert_form_offers_the_reports_town_and_picks_the_named_enterprise(world, submit, make_enterprise):
+    from yingji.reports.forms import ConvertForm
+
+    region = world["region"]
+    named = make_enterprise(place=region["village001"], name="甲化工")
+    near = make_enterprise(place=region["village000"], name="乙物流")
+    other_town = make_enterprise(place=region["village010"], name="丙化工")
+    make_enterprise(place=region["village100"], name="丁机械")  # another county
+    mapped = ConvertForm(user=world["officer"], report=submit(enterprise_name="甲化工"))
+    assert set(mapped.fields["enterprise"].queryset) == {near, named}  # town00's
+    assert mapped["enterprise"].value() == named.pk
+    chosen_town = submit(longitude=None, latitude=None, area=region["town01"], enterprise_name="化工")
+    town = ConvertForm(user=world["officer"], report=chosen_town)
+    assert list(town.fields["enterprise"].queryset) == [other_town]
+    assert town["enterprise"].value() == other_town.pk  # 甲化工, also a 化工, is in another town
+    assert (
+        ConvertForm(user=world["officer"], report=submit(enterprise_name="物"))["enterprise"].value()
+        == near.pk
+    )
