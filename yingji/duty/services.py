@@ -438,6 +438,15 @@ def record_handover(
         refuse(_("该班次尚未开始，不能交班。"), "shift_not_started", "from_shift")
     if Handover.objects.filter(from_shift=from_shift).exists():
         refuse(_("该班次已交接，不能重复交班。"), "already_handed_over", "from_shift")
+    texts = [t for t in ((text or "").strip() for text in new_items) if t]
+    limit = HandoverItem._meta.get_field("text").max_length
+    for text in texts:
+        if len(text) > limit:
+            refuse(
+                _("每项待办事项不超过%(n)d字：“%(t)s…”过长，请拆分为多项。") % {"n": limit, "t": text[:20]},
+                "item_too_long",
+                "new_items",
+            )
     handover.save()
     close_ids = {int(i) for i in close_items}
     if close_ids:
@@ -450,10 +459,8 @@ def record_handover(
                 item.closed_at = now
                 item.closed_by = handover.handed_by
                 item.save()
-    for text in new_items:
-        text = (text or "").strip()
-        if text:
-            HandoverItem.objects.create(room=room, handover=handover, text=text[:300])
+    for text in texts:
+        HandoverItem.objects.create(room=room, handover=handover, text=text)
     handover.carried.set(HandoverItem.objects.filter(room=room, status=ItemStatus.OPEN))
     return handover
 

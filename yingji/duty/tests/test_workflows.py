@@ -164,6 +164,23 @@ def test_handover_rules(rooms, people, town_duty, api):
     assert foreign.new_items.get().status == "open"
 
 
+def test_overlong_handover_item_is_refused_not_cut(rooms, people, town_duty, client):
+    past = make_shift(rooms["town00"], dt.date(2026, 1, 1), ["甲"], people)
+    with pytest.raises(ValidationError) as err:
+        services.record_handover(past, "平稳", actor=town_duty, new_items=["短事项", "长" * 301])
+    assert err.value.error_dict["new_items"][0].code == "item_too_long"
+    assert not Handover.objects.exists() and not HandoverItem.objects.exists()
+    # the page shows the message and keeps the form; nothing is written
+    client.force_login(town_duty)
+    response = client.post(
+        "/duty/handovers/add/", {"shift": past.pk, "summary": "平稳", "new_items": "短事项\n" + "长" * 301}
+    )
+    assert response.status_code == 200 and "过长" in response.content.decode()
+    assert not Handover.objects.exists() and not HandoverItem.objects.exists()
+    services.record_handover(past, "平稳", actor=town_duty, new_items=["长" * 300])
+    assert HandoverItem.objects.get().text == "长" * 300
+
+
 # --- roll-calls --------------------------------------------------------------------------------------
 
 
