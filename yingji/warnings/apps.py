@@ -146,9 +146,6 @@ class WarningsConfig(AppConfig):
         for role in (Role.DEPARTMENT_OFFICER, Role.DUTY_OFFICER):
             grant(role, ACK, {VIEW, CHANGE})
 
-        try:
-            from yingji.warnings.response import register_response_types
-        except ImportError:  # fan-out and call-and-respond not installed yet
-            register_response_types = None
-        if register_response_types is not None:
-            register_response_types()
+        from yingji.warnings.response import register_response_types
+
+        register_response_types()
