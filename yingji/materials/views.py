@@ -288,7 +288,11 @@ def transfer_step(request, pk, step):
     if step not in STEP_MESSAGES:
         raise Http404
     movement = get_object_or_404(Movement.objects.visible_to(request.user), pk=pk)
-    reason = request.POST.get("reason", "")
+    reason_form = forms.ReasonForm(request.POST)
+    if not reason_form.is_valid():  # the reason box of the detail page: too long for the document
+        messages.error(request, " ".join(reason_form.errors["reason"]))
+        return htmx_redirect(request, movement.get_absolute_url())
+    reason = reason_form.cleaned_data["reason"]
     operations = {
         "approve": lambda: services.approve_transfer(movement, actor=request.user),
         "reject": lambda: services.reject_transfer(movement, actor=request.user, reason=reason),

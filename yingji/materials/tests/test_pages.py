@@ -90,6 +90,15 @@ def test_receipt_stocktake_and_transfer_pages(warehouses, items, officers, clien
     transfer.refresh_from_db()
     assert transfer.status == "approved"
     assert client.post(reverse("materials:transfer_step", args=[transfer.pk, "nonsense"])).status_code == 404
+    # a reason longer than the document keeps is refused with a message, the transfer unchanged
+    step = reverse("materials:transfer_step", args=[transfer.pk, "cancel"])
+    response = client.post(step, {"reason": "长" * 301}, follow=True)
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.closed_reason) == ("approved", "")
+    assert "300" in " ".join(str(m) for m in response.context["messages"])
+    client.post(step, {"reason": "已由社会捐赠解决"})
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.closed_reason) == ("cancelled", "已由社会捐赠解决")
 
 
 def test_ledger_expiring_and_lists(warehouses, items, receive, officers, client):
