@@ -134,3 +134,23 @@ class MisReportSerializer(ScopedSerializer):
 class StabiliseSerializer(serializers.Serializer):
     incident = serializers.IntegerField()
     stabilised_at = serializers.DateTimeField()
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    FIGURES = ("due", "on_time", "late", "missing", "incomplete", "on_time_rate", "late_rate", "missing_rate")
+
+    place = serializers.CharField(help_text="报送地区的区划代码")
+    place_name = serializers.CharField()
+    due = serializers.IntegerField(help_text="应报")
+    on_time = serializers.IntegerField(help_text="按时报送")
+    late = serializers.IntegerField(help_text="迟报")
+    missing = serializers.IntegerField(help_text="漏报（逾期未报）")
+    incomplete = serializers.IntegerField(help_text="要素不全")
+    on_time_rate = serializers.FloatField(help_text="按时率（%）")
+    late_rate = serializers.FloatField(help_text="迟报率（%）")
+    missing_rate = serializers.FloatField(help_text="漏报率（%）")
+
+
+class SupervisionSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    rows = SupervisionRowSerializer(many=True)

@@ -1,7 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -13,12 +15,13 @@ from rest_framework.views import APIView
 
 from yingji.framework.access import AccessDenied, can
 from yingji.framework.api import ScopedModelViewSet
-from yingji.framework.api_policy import RolePermission
+from yingji.framework.api_policy import RolePermission, error_body
 from yingji.incidents.models import Incident
 from yingji.reporting import documents, services
 from yingji.reporting.api import serializers as s
 from yingji.reporting.filtersets import IncomingInfoFilterSet, MisReportFilterSet, UpwardReportFilterSet
 from yingji.reporting.models import IncomingInfo, MisReport, UpwardReport
+from yingji.reporting.views import supervision_rows
 
 
 class IncomingInfoViewSet(ScopedModelViewSet):
@@ -121,11 +124,16 @@ class DocumentView(APIView):
     permission_classes = [IsAuthenticated]
     content_negotiation_class = _NoFormatOverride
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD（默认今天）"),
+            OpenApiParameter("format", str, enum=["json", "docx", "pdf"], description="默认 json"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request, kind):
         if kind not in documents.KINDS:
-            return Response(
-                {"error": {"code": "unknown_document", "message": _("未知的简报类型。")}}, status=404
-            )
+            return Response(error_body("unknown_document", _("未知的简报类型。")), status=404)
         if not can(request.user, "view", Incident):
             raise AccessDenied(_("您的角色没有此功能的权限。"), code="permission_denied")
         try:
@@ -136,13 +144,11 @@ class DocumentView(APIView):
                     "a": documents.YEARS[0],
                     "b": documents.YEARS[1],
                 }
-                return Response({"error": {"code": "bad_date", "message": message}}, status=400)
+                return Response(error_body("bad_date", message), status=400)
             day = documents.default_day()
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "docx", "pdf"):
-            return Response(
-                {"error": {"code": "bad_format", "message": _("格式须为 docx、pdf 或 json。")}}, status=400
-            )
+            return Response(error_body("bad_format", _("格式须为 docx、pdf 或 json。")), status=400)
         data = documents.build(kind, day, request.user)
         if fmt == "json":
             return Response(documents.as_json(data))
@@ -150,6 +156,36 @@ class DocumentView(APIView):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
+
+
+class SupervisionView(APIView):
+    """GET /api/v1/reporting/supervision/?month=YYYY-MM (default: this month): 报送督查 — per sending
+    place in the caller's scope, the required reports due in the month and already due, made on time,
+    late (迟报), missing (漏报), incomplete, with the rates in per cent. ``bad_month`` 400."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM（默认本月）")],
+        responses={200: s.SupervisionSerializer},
+    )
+    def get(self, request):
+        if not can(request.user, "view", UpwardReport):
+            raise AccessDenied(_("您的角色没有此功能的权限。"), code="permission_denied")
+        value = request.query_params.get("month")
+        try:
+            month = documents.parse_day(f"{value}-01") if value else timezone.localdate().replace(day=1)
+        except ValueError:
+            return Response(error_body("bad_month", _("月份格式应为 YYYY-MM。")), status=400)
+        rows = [
+            {
+                "place": r["from_place__code"],
+                "place_name": r["from_place__name"],
+                **{k: r[k] for k in s.SupervisionRowSerializer.FIGURES},
+            }
+            for r in supervision_rows(request.user, month)
+        ]
+        return Response(s.SupervisionSerializer({"month": f"{month:%Y-%m}", "rows": rows}).data)
 
 
 class StabiliseView(APIView):

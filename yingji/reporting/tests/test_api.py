@@ -244,3 +244,43 @@ def test_copies_and_department_must_be_of_the_sending_level(
     assert UpwardReport.objects.filter(required=False).count() == 0
     made = client.post("/api/v1/reporting/reports/", {**body, "copies": [here.pk]}, format="json")
     assert made.status_code == 201 and made.json()["copies"] == [here.pk]
+
+
+def test_supervision_api(api, record, county_duty, region, make_user):
+    import time_machine
+
+    from yingji.reporting import services
+
+    t0 = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TZ)
+    with time_machine.travel(t0, tick=False):
+        late = UpwardReport.objects.get(incident=record(occurred_at=t0 - dt.timedelta(minutes=5)).incident)
+        record(occurred_at=t0 - dt.timedelta(minutes=5))  # its report is left missing
+    with time_machine.travel(t0 + dt.timedelta(hours=3), tick=False):
+        services.make_report(late, actor=county_duty, time_place_scene="x", course="y")
+        body = api(county_duty).get("/api/v1/reporting/supervision/", {"month": "2026-06"}).json()
+        assert body["month"] == "2026-06"
+        assert body["rows"] == [
+            {
+                "place": region["county0"].code,
+                "place_name": "崇川区",
+                "due": 2,
+                "on_time": 0,
+                "late": 1,
+                "missing": 1,
+                "incomplete": 1,  # an accident's report without 事故单位概况 and 已采取的措施
+                "on_time_rate": 0.0,
+                "late_rate": 50.0,
+                "missing_rate": 50.0,
+            }
+        ]
+        assert (
+            api(county_duty).get("/api/v1/reporting/supervision/", {"month": "2026-05"}).json()["rows"] == []
+        )
+        # another county's duty officer sees none of these; this month is the default
+        other = api(make_user(Role.DUTY_OFFICER, place=region["county1"]))
+        assert other.get("/api/v1/reporting/supervision/").json() == {"month": "2026-06", "rows": []}
+        bad = api(county_duty).get("/api/v1/reporting/supervision/", {"month": "2026-13"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_month"
+        grid = api(make_user(Role.GRID_WORKER, place=region["village000"]))
+        refused = grid.get("/api/v1/reporting/supervision/")
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
