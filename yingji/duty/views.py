@@ -58,11 +58,8 @@ def _month(request) -> dt.date:
 # --- overview ----------------------------------------------------------------------------------------
 
 
-def overview_context(request) -> dict:
-    user = request.user
-    now = timezone.now()
-    rows = services.on_duty_now(user, now)
-    room_ids = [r["room"].pk for r in rows]
+def _pending_calls(user) -> list[RollCall]:
+    """The pending roll-calls in scope (soonest due first), each marked ``answerable`` by ``user``."""
     pending = list(
         RollCall.objects.visible_to(user)
         .filter(status=RollCallStatus.PENDING)
@@ -71,6 +68,22 @@ def overview_context(request) -> dict:
     )
     for call in pending:
         call.answerable = services.can_answer(user, call)
+    return pending
+
+
+def _callers(user):
+    """The rooms in scope that have lower rooms to call (none without the right to call)."""
+    if not can(user, "add", RollCall):
+        return DutyRoom.objects.none()
+    return DutyRoom.objects.visible_to(user).filter(children__isnull=False).distinct()
+
+
+def overview_context(request) -> dict:
+    user = request.user
+    now = timezone.now()
+    rows = services.on_duty_now(user, now)
+    room_ids = [r["room"].pk for r in rows]
+    pending = _pending_calls(user)
     items = list(services.open_items(room_ids).order_by("-created")[:30])
     incidents = []
     from django.apps import apps
@@ -94,9 +107,7 @@ def overview_context(request) -> dict:
         "now": now,
         "refresh": int(conf.get("OVERVIEW_REFRESH_SECONDS")),
         "can_call": can(user, "add", RollCall),
-        "callers": DutyRoom.objects.visible_to(user).filter(children__isnull=False).distinct()
-        if can(user, "add", RollCall)
-        else DutyRoom.objects.none(),
+        "callers": _callers(user),
     }
 
 
@@ -374,21 +385,13 @@ class RollCallListView(ObjectListView):
     def base_context(self, **extra):
         user = self.request.user
         context = super().base_context(**extra)
-        callers = (
-            DutyRoom.objects.visible_to(user).filter(children__isnull=False).distinct()
-            if can(user, "add", RollCall)
-            else DutyRoom.objects.none()
-        )
-        pending = list(
-            RollCall.objects.visible_to(user)
-            .filter(status=RollCallStatus.PENDING)
-            .select_related("caller", "room")
-            .order_by("due_at")[:50]
-        )
-        for call in pending:
-            call.answerable = services.can_answer(user, call)
+        callers = _callers(user)
         context.update(
-            {"call_form": forms.CallForm(rooms=callers), "can_call": callers.exists(), "pending": pending}
+            {
+                "call_form": forms.CallForm(rooms=callers),
+                "can_call": callers.exists(),
+                "pending": _pending_calls(user),
+            }
         )
         return context
 

@@ -1,7 +1,10 @@
 """``GET /api/v1/duty/now/`` (who is on duty now in every room in scope) and
 ``GET /api/v1/duty/evaluation/?month=YYYY-MM`` (the monthly evaluation)."""
 
+import datetime as dt
+
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -72,7 +75,7 @@ class EvaluationView(APIView):
             except Exception:  # noqa: BLE001  (a bad month is a 400 with the expected format)
                 day = None
             if day is None:
-                message = "月份格式应为 YYYY-MM，如 2026-10。"
+                message = _("月份格式应为 YYYY-MM，如 2026-10。")
                 return Response(error_body("invalid_month", message), status=status.HTTP_400_BAD_REQUEST)
         else:
             day = default_month()
@@ -103,6 +106,4 @@ def default_month():
     """The previous month (the evaluation is of a finished month)."""
     today = timezone.localdate()
     first = today.replace(day=1)
-    import datetime as dt
-
     return (first - dt.timedelta(days=1)).replace(day=1)
