@@ -85,7 +85,6 @@ class TaskForm(ScopedModelForm):
     def _bound_assignees(self) -> None:
         from yingji.accounts.models import Person
         from yingji.dispatch.services import assignable_departments
-        from yingji.incidents.services import place_chain_paths
         from yingji.orgs.models import Department
         from yingji.resources.models import Team
 
@@ -111,7 +110,7 @@ class TaskForm(ScopedModelForm):
         self.fields["team"].label_from_instance = lambda team: _labelled(team.name, distances.get(team.pk))
 
         # departments: those with jurisdiction at the incident's place
-        in_charge = Department.objects.filter(place__path__in=place_chain_paths(place))
+        in_charge = Department.objects.filter(place__path__in=place.chain_paths())
         self.fields["assignee_department"].queryset = (
             assignable_departments(self.user, self.incident)
             .filter(Q(pk__in=in_charge.values("pk")) | _also(wanted["assignee_department"]))

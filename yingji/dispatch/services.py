@@ -46,11 +46,10 @@ def assignable_departments(actor, incident):
     """Departments a task may go to: those the actor may see, and those placed at the incident's place
     or one of its ancestors (the departments with jurisdiction there, e.g. a county bureau helping a
     town)."""
-    from yingji.incidents.services import place_chain_paths
     from yingji.orgs.models import Department
 
     visible = Department.objects.visible_to(actor).values("pk")
-    paths = place_chain_paths(incident.place)
+    paths = incident.place.chain_paths()
     return Department.objects.filter(Q(pk__in=visible) | Q(place__path__in=paths))
 
 

@@ -99,12 +99,6 @@ def _place_q(scope: Scope, place) -> Q:
     return Q(**{f"{scope.place}__path__startswith": place.path})
 
 
-def _ancestor_paths(place) -> list[str]:
-    """The paths of ``place``'s strict ancestors ("a/", "a/b/" for "a/b/c/")."""
-    parts = place.path.split("/")[:-1]
-    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-
-
 def _assignment_q(scope: Scope, a, action: str = "view") -> Q | None:
     """The rows one assignment admits, or None when it admits none of this model."""
     q = Q()
@@ -114,7 +108,7 @@ def _assignment_q(scope: Scope, a, action: str = "view") -> Q | None:
         q &= _place_q(scope, a.place)
         if scope.read_up and action == "view" and a.enterprise_id is None and a.department_id is None:
             field = "path" if scope.place == "self" else f"{scope.place}__path"
-            q = q | Q(**{f"{field}__in": _ancestor_paths(a.place)})
+            q = q | Q(**{f"{field}__in": a.place.chain_paths(include_self=False)})
     if a.enterprise_id is not None and not scope.org_optional:
         if scope.enterprise is None:
             return None

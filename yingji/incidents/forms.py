@@ -6,7 +6,6 @@ from yingji.accounts.models import Person
 from yingji.framework.forms import ScopedModelForm
 from yingji.incidents.choices import ResponseLevel, Status
 from yingji.incidents.models import DepartmentDuty, Incident, IncidentReview, PlanDuty, ResponsePlan
-from yingji.incidents.services import place_chain_paths
 from yingji.orgs.models import Department
 from yingji.places.models import Place
 
@@ -126,7 +125,7 @@ class NotifyForm(forms.Form):
 
     def __init__(self, *args, incident, user, **kwargs):
         super().__init__(*args, **kwargs)
-        ancestors = place_chain_paths(incident.place)
+        ancestors = incident.place.chain_paths()
         # the incident's place and its ancestors, and the places one level below the incident's town
         # (its villages) or below the incident's own place above town level. Only one level down, so
         # that an incident recorded at a county or the city offers its towns or districts, not the

@@ -274,18 +274,12 @@ def change_status(incident: Incident, status: str, *, actor, note: str = "") -> 
 # --- response level and 一图一表 ------------------------------------------------------------------
 
 
-def place_chain_paths(place) -> list[str]:
-    """The paths of ``place`` and every place above it, root first ("a/", "a/b/", "a/b/c/")."""
-    parts = place.path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def plan_for(incident, level: str):
     """The applicable plan for ``level``: a plan of the incident's type, else of its category; among
     those, the one made by the nearest place above (or at) the incident's place."""
     if not level:
         return None
-    paths = place_chain_paths(incident.place)
+    paths = incident.place.chain_paths()
     candidates = list(
         ResponsePlan.objects.filter(active=True, level=level, place__path__in=paths)
         .filter(Q(event_type=incident.event_type) | Q(event_type="", category=incident.category))
@@ -495,7 +489,7 @@ def duties_for(incident, user=None):
     """Department duties for the incident's type (or its category) of the departments at the incident's
     place and above, nearest place first."""
     qs = DepartmentDuty.objects.all() if user is None else DepartmentDuty.objects.visible_to(user)
-    qs = qs.filter(place__path__in=place_chain_paths(incident.place)).filter(
+    qs = qs.filter(place__path__in=incident.place.chain_paths()).filter(
         Q(event_type=incident.event_type) | Q(event_type="", category=incident.category)
     )
     return qs.select_related("place", "department").order_by("-place__path", "department__name", "pk")
@@ -637,7 +631,7 @@ def _departments_of_kind(kind, incident):
     """Departments of ``kind`` at the nearest place at or above the incident's place that has one."""
     from yingji.orgs.models import Department
 
-    paths = place_chain_paths(incident.place)
+    paths = incident.place.chain_paths()
     found = list(Department.objects.filter(kind=kind, place__path__in=paths).select_related("place"))
     if not found:
         return []
@@ -652,7 +646,7 @@ def _on_duty(incident, role: str) -> list[dict]:
     from yingji.accounts.models import User
     from yingji.duty.services import shifts_now
 
-    paths = place_chain_paths(incident.place)
+    paths = incident.place.chain_paths()
     for shift in sorted(
         shifts_now().filter(room__department__isnull=True, room__place__path__in=paths),
         key=lambda s: -len(s.room.place.path),
@@ -669,7 +663,7 @@ def _duty_officers(incident):
     from yingji.accounts.models import RoleAssignment
     from yingji.framework.roles import Role
 
-    paths = place_chain_paths(incident.place)
+    paths = incident.place.chain_paths()
     rows = list(
         RoleAssignment.objects.filter(role=Role.DUTY_OFFICER, place__path__in=paths, user__is_active=True)
         .select_related("user", "place")

@@ -60,6 +60,13 @@ class Place(BaseModel):
     def depth(self) -> int:
         return LEVEL_DEPTH[self.level]
 
+    def chain_paths(self, include_self: bool = True) -> list[str]:
+        """The paths of the places above this one, root first, and its own ("a/", "a/b/", "a/b/c/"):
+        ``Model.objects.filter(place__path__in=...)`` finds the rows of this place and its ancestors."""
+        parts = self.path.strip("/").split("/")
+        paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return paths if include_self else paths[:-1]
+
     def clean(self):
         if self.parent is None and self.level != PlaceLevel.CITY:
             raise field_error("parent", _("只有市级区划可以没有上级，请选择上级区划。"), "parent_required")

@@ -149,3 +149,11 @@ def test_lookup_is_rebuilt_after_a_cache_flush():
     new = Place.objects.create(code="320600000001", name="新村", level="village", boundary=rect(0, 0, 1, 1))
     boundaries_changed()
     assert locate_point(0.5, 0.5) == new
+
+
+def test_chain_paths_run_from_the_root_to_the_place(region):
+    village = region["village000"]
+    paths = village.chain_paths()
+    assert paths == [region["city"].path, region["county0"].path, region["town00"].path, village.path]
+    assert village.chain_paths(include_self=False) == paths[:-1]
+    assert region["city"].chain_paths(include_self=False) == []
