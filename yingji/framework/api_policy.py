@@ -17,6 +17,7 @@ from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 
 from yingji.framework.access import AccessDenied, can
+from yingji.framework.errors import protected_message
 
 METHOD_ACTIONS = {
     "GET": "view",
@@ -96,10 +97,7 @@ def exception_handler(exc, context):
     if isinstance(exc, AccessDenied):
         return Response(error_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ProtectedError):
-        return Response(
-            error_body("protected", _("该记录仍被其他记录引用，不能删除：请先删除或改挂引用它的记录。")),
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response(error_body("protected", protected_message(exc)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, IntegrityError):
         return Response(
             error_body("conflict", _("与已有记录冲突（例如编码重复），请检查后重试。")),

@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from yingji.audit.services import history_of
 from yingji.framework import registry
 from yingji.framework.access import AccessDenied, can
+from yingji.framework.errors import protected_message
 from yingji.framework.masking import display_value, mask_dict
 from yingji.framework.services import delete_object, save_object
 
@@ -209,10 +210,8 @@ class ObjectDeleteView(ObjectTypeMixin, View):
         obj = get_object_or_404(self.scoped(), pk=pk)
         try:
             delete_object(obj, actor=request.user)
-        except ProtectedError:
-            messages.error(
-                request, _("“%(obj)s”仍被其他记录引用，不能删除：请先处理引用它的记录。") % {"obj": obj}
-            )
+        except ProtectedError as exc:
+            messages.error(request, protected_message(exc, obj))
             return htmx_redirect(request, obj.get_absolute_url())
         except AccessDenied as exc:
             messages.error(request, exc.message)

@@ -225,10 +225,13 @@ def test_a_checked_item_cannot_be_deleted_and_keeps_its_results(client, api, sho
     client.force_login(shop["user"])
     page = client.post(reverse("checklists:checkitem_delete", args=[checked.pk]), follow=True)
     assert "仍被其他记录引用，不能删除" in page.content.decode()
+    what = f"{CheckResult._meta.verbose_name} 1 条"  # the refusal says what still refers to the item
+    assert what in page.content.decode()
     assert CheckItem.objects.filter(pk=checked.pk).exists()
     assert CheckResult.objects.filter(item=checked, ok=False).exists()
     refused = api(shop["user"]).delete(f"/api/v1/check-items/{checked.pk}/")
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "protected"
+    assert what in refused.json()["error"]["message"]
     assert CheckResult.objects.filter(item=checked).count() == 1
     # the plan, whose items carry the record, is refused too; an item never checked goes
     assert api(shop["user"]).delete(f"/api/v1/check-plans/{plan.pk}/").status_code == 409
