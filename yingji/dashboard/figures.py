@@ -205,12 +205,11 @@ def organisation_counts(user) -> list[dict]:
 
 def open_incidents_card(user) -> dict | None:
     """The card of the incidents not yet ended (已接报, 处置中, 善后恢复) the user may view, or None."""
-    from yingji.incidents.choices import Status
     from yingji.incidents.models import Incident
 
     if not can(user, "view", Incident):
         return None
-    count = Incident.objects.visible_to(user).exclude(status=Status.CLOSED).count()
+    count = Incident.objects.visible_to(user).open().count()
     return {
         "label": _("未结束的突发事件"),
         "count": count,

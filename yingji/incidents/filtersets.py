@@ -1,10 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.filtersets import BaseFilterSet, PlaceSubtreeFilter
-from yingji.incidents.choices import Status
 from yingji.incidents.models import DepartmentDuty, Incident, PlanDuty, ResponsePlan
 
 
@@ -41,8 +39,8 @@ class IncidentFilterSet(BaseFilterSet):
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
-        closed = Q(status=Status.CLOSED)
-        return queryset.exclude(closed) if value else queryset.filter(closed)
+        open_ = Incident.objects.open().values("pk")
+        return queryset.filter(pk__in=open_) if value else queryset.exclude(pk__in=open_)
 
 
 class ResponsePlanFilterSet(BaseFilterSet):

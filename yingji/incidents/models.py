@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.framework.access import Scope
 from yingji.framework.errors import field_error
-from yingji.framework.models import BaseModel, GeoMixin
+from yingji.framework.models import BaseModel, GeoMixin, ScopedQuerySet
 from yingji.incidents.choices import (
     CATEGORY_OF,
     Category,
@@ -54,6 +54,12 @@ class Casualties(models.Model):
     @property
     def dead_and_missing(self) -> int:
         return (self.deaths or 0) + (self.missing or 0)
+
+
+class IncidentQuerySet(ScopedQuerySet):
+    def open(self):
+        """Incidents not yet ended (已接报, 应急处置中, 善后恢复)."""
+        return self.exclude(status=Status.CLOSED)
 
 
 class Incident(BaseModel, GeoMixin, Casualties):
@@ -113,6 +119,7 @@ class Incident(BaseModel, GeoMixin, Casualties):
         related_name="+",
     )
 
+    objects = IncidentQuerySet.as_manager()
     scope = Scope(place="place")
 
     class Meta:
