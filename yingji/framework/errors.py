@@ -14,9 +14,7 @@ def protected_message(exc, obj=None) -> str:
     from django.utils.translation import gettext as _
 
     kinds = Counter(str(type(o)._meta.verbose_name) for o in getattr(exc, "protected_objects", ()) or ())
-    refs = "、".join(_("%(kind)s %(n)s 条") % {"kind": kind, "n": n} for kind, n in kinds.most_common())
+    refs = _("、").join(_("%(kind)s %(n)s 条") % {"kind": kind, "n": n} for kind, n in kinds.most_common())
     if obj is None:
-        message = _("该记录仍被其他记录引用，不能删除")
-    else:
-        message = _("“%(obj)s”仍被其他记录引用，不能删除") % {"obj": obj}
-    return f"{message}：{refs}。" if refs else f"{message}。"
+        return _("该记录仍被其他记录引用，不能删除：%(refs)s。") % {"refs": refs}
+    return _("“%(obj)s”仍被其他记录引用，不能删除：%(refs)s。") % {"obj": obj, "refs": refs}
